@@ -1,0 +1,85 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode comes from the tools version; these add
+/// the checks we want on everywhere (one loop instead of repeating them per target).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+var package = Package(
+    name: "regsweep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "regsweep", targets: ["regsweep"]),
+        .library(name: "RegistryClient", targets: ["RegistryClient"]),
+        .library(name: "Purge", targets: ["Purge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
+    ],
+    targets: [
+        // Core client: the registry HTTP API, auth, models. Knows nothing of purging or terminals.
+        .target(
+            name: "RegistryClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // Synthetic images, indexes and referrers with chosen times; used by `regsweep dev seed` and tests.
+        .target(
+            name: "RegistryFixtures",
+            dependencies: ["RegistryClient", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Test support: a real docker-registry per test, in every auth mode, plus a token issuer.
+        .target(
+            name: "RegistryTestSupport",
+            dependencies: [
+                "RegistryClient", "RegistryFixtures",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // Purge semantics: policy, planner (pure), inventory, executor, journal, report formats.
+        .target(name: "Purge", dependencies: ["RegistryClient"]),
+        // Terminal UI building blocks: cells, buffers, display width, backend protocol. Pure.
+        .target(name: "TUICore"),
+        // The browser: Elm-shaped model/update/render over TUICore. Pure.
+        .target(name: "RegistryBrowser", dependencies: ["TUICore", "Purge", "RegistryClient"]),
+        // ncursesw from Swift: the only place that touches C curses.
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "NcursesBackend", dependencies: ["TUICore", "CNcursesw"]),
+        .executableTarget(
+            name: "regsweep",
+            dependencies: [
+                "RegistryClient", "RegistryFixtures", "Purge", "RegistryBrowser", "NcursesBackend", "TUICore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "RegistryClientTests", dependencies: ["RegistryClient", "RegistryTestSupport"]),
+        .testTarget(name: "PurgeTests", dependencies: ["Purge", "RegistryTestSupport"]),
+        .testTarget(name: "TUICoreTests", dependencies: ["TUICore"]),
+        .testTarget(name: "RegistryBrowserTests", dependencies: ["RegistryBrowser", "TUICore", "Purge"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["regsweep", "RegistryTestSupport"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

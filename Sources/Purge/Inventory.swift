@@ -1,0 +1,113 @@
+import Foundation
+import RegistryClient
+
+/// Everything the planner needs to know about one manifest.
+public struct ManifestRecord: Sendable {
+    public var digest: Digest
+    public var mediaType: String
+    public var kind: ManifestKind
+    /// The manifest's own bytes: the journal stores them so `restore` can put them back.
+    public var body: Data
+    /// Bytes of the manifest plus, for images, its config and layers.
+    public var totalSize: Int64
+    /// Layer and config blobs, for the space estimate.
+    public var blobs: [Descriptor]
+    /// Platforms: the image's own, or each child's for an index.
+    public var platforms: [Platform]
+    /// An index's children, in order.
+    public var children: [Digest]
+    /// The manifest this one refers to, for signatures, SBOMs and attestations.
+    public var subject: Digest?
+    public var artifactType: String?
+    public var time: TagTime
+    public var labels: [String: String]
+    public var annotations: [String: String]
+    /// Manifests that refer to this one (found by API, tag schema, or cosign tags).
+    public var referrers: [Digest]
+
+    public init(
+        digest: Digest, mediaType: String, kind: ManifestKind, body: Data = Data(), totalSize: Int64 = 0,
+        blobs: [Descriptor] = [], platforms: [Platform] = [], children: [Digest] = [], subject: Digest? = nil,
+        artifactType: String? = nil, time: TagTime = .unknown, labels: [String: String] = [:],
+        annotations: [String: String] = [:], referrers: [Digest] = []
+    ) {
+        self.digest = digest
+        self.mediaType = mediaType
+        self.kind = kind
+        self.body = body
+        self.totalSize = totalSize
+        self.blobs = blobs
+        self.platforms = platforms
+        self.children = children
+        self.subject = subject
+        self.artifactType = artifactType
+        self.time = time
+        self.labels = labels
+        self.annotations = annotations
+        self.referrers = referrers
+    }
+}
+
+/// One repository as listed: its tags, and every manifest reachable from them.
+public struct RepositoryInventory: Sendable {
+    public var name: String
+    /// Ordinary tags → digest. Referrer tags (`sha256-<hex>`, `.sig`, …) are in `referrerTags`.
+    public var tags: [String: Digest]
+    /// Tags that belong to the referrers machinery → the digest they point to. Not for filters.
+    public var referrerTags: [String: Digest]
+    public var manifests: [Digest: ManifestRecord]
+    /// Untagged manifests that a vendor API showed (never on a generic registry).
+    public var untaggedVisible: Bool
+    /// What could not be read, per tag or manifest, for display.
+    public var problems: [String]
+
+    public init(
+        name: String, tags: [String: Digest] = [:], referrerTags: [String: Digest] = [:],
+        manifests: [Digest: ManifestRecord] = [:], untaggedVisible: Bool = false, problems: [String] = []
+    ) {
+        self.name = name
+        self.tags = tags
+        self.referrerTags = referrerTags
+        self.manifests = manifests
+        self.untaggedVisible = untaggedVisible
+        self.problems = problems
+    }
+
+    /// The time of the manifest a tag points to.
+    public func time(ofTag tag: String) -> TagTime {
+        tags[tag].flatMap { manifests[$0]?.time } ?? .unknown
+    }
+
+    /// Tags pointing at a digest, sorted.
+    public func tags(pointingTo digest: Digest) -> [String] {
+        tags.filter { $0.value == digest }.map(\.key).sorted()
+    }
+
+    /// Whether a tag name belongs to the referrers machinery rather than to a user.
+    public static func isReferrerTag(_ tag: String) -> Bool { referrerSubject(ofTag: tag) != nil }
+
+    /// For `sha256-<hex>` and cosign's `sha256-<hex>.sig/.att/.sbom`, the subject digest they describe.
+    public static func referrerSubject(ofTag tag: String) -> Digest? {
+        guard tag.hasPrefix("sha256-") else { return nil }
+        var rest = tag.dropFirst("sha256-".count)
+        for suffix in [".sig", ".att", ".sbom"] where rest.hasSuffix(suffix) {
+            rest = rest.dropLast(suffix.count)
+        }
+        return Digest("sha256:" + rest)
+    }
+}
+
+/// A registry's repositories as the planner sees them.
+public struct Inventory: Sendable {
+    public var registry: String
+    public var repositories: [RepositoryInventory]
+
+    public init(registry: String, repositories: [RepositoryInventory]) {
+        self.registry = registry
+        self.repositories = repositories
+    }
+
+    public subscript(repository: String) -> RepositoryInventory? {
+        repositories.first { $0.name == repository }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import RegistryClient
+
+/// Progress of an inventory load, for progress bars.
+public struct InventoryProgress: Sendable {
+    public var repository: String
+    public var phase: String
+    public var done: Int
+    public var total: Int
+}
+
+/// Reads repositories through the client into an `Inventory`: tag → digest → manifest, with index
+/// children, referrers and image configs, fetched concurrently (the client bounds the concurrency).
+public struct InventoryLoader: Sendable {
+    public let client: RegistryClient
+    public let cache: ContentCache
+    public let capabilities: RegistryCapabilities?
+
+    public init(client: RegistryClient, cache: ContentCache = .disabled, capabilities: RegistryCapabilities? = nil) {
+        self.client = client
+        self.cache = cache
+        self.capabilities = capabilities
+    }
+
+    /// Loads several repositories (concurrently) in name order.
+    public func load(
+        repositories names: [String], progress: (@Sendable (InventoryProgress) -> Void)? = nil
+    ) async throws -> Inventory {
+        let loaded = try await withThrowingTaskGroup(of: RepositoryInventory.self) { group in
+            for name in names { group.addTask { try await self.load(repository: name, progress: progress) } }
+            var all: [RepositoryInventory] = []
+            for try await repository in group { all.append(repository) }
+            return all
+        }
+        return Inventory(registry: client.endpoint.name, repositories: loaded.sorted { $0.name < $1.name })
+    }
+
+    /// Loads one repository.
+    public func load(
+        repository name: String, progress: (@Sendable (InventoryProgress) -> Void)? = nil
+    ) async throws -> RepositoryInventory {
+        var repository = RepositoryInventory(name: name)
+        let tagNames = try await client.tags(repository: name)
+        progress?(InventoryProgress(repository: name, phase: "resolving tags", done: 0, total: tagNames.count))
+        let resolved = try await resolve(repository: name, tags: tagNames, progress: progress)
+        for (tag, digest) in resolved {
+            guard let digest else {
+                repository.problems.append("tag \(tag) disappeared while listing")
+                continue
+            }
+            if RepositoryInventory.isReferrerTag(tag) {
+                repository.referrerTags[tag] = digest
+            } else {
+                repository.tags[tag] = digest
+            }
+        }
+        // Walk the manifest graph level by level: tagged manifests, then index children and referrers.
+        var frontier = Set(repository.tags.values).union(repository.referrerTags.values)
+        var referrersOf: [Digest: Set<Digest>] = [:]
+        for (tag, digest) in repository.referrerTags where tag.contains(".") {
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag) { referrersOf[subject, default: []].insert(digest) }
+        }
+        let allTags = Set(tagNames)
+        while !frontier.isEmpty {
+            progress?(InventoryProgress(repository: name, phase: "reading manifests", done: repository.manifests.count,
+                total: repository.manifests.count + frontier.count))
+            let records = try await fetchRecords(repository: name, digests: frontier, allTags: allTags)
+            var next = Set<Digest>()
+            for (record, referrers) in records {
+                repository.manifests[record.digest] = record
+                next.formUnion(record.children)
+                next.formUnion(referrers)
+                referrersOf[record.digest, default: []].formUnion(referrers)
+                if let subject = record.subject { referrersOf[subject, default: []].insert(record.digest) }
+            }
+            for (tag, digest) in repository.referrerTags where !tag.contains(".") {
+                // The tag-schema index lists the referrers of its subject.
+                if let subject = RepositoryInventory.referrerSubject(ofTag: tag), let index = repository.manifests[digest] {
+                    referrersOf[subject, default: []].formUnion(index.children)
+                }
+            }
+            frontier = next.subtracting(repository.manifests.keys)
+        }
+        for (subject, referrers) in referrersOf where repository.manifests[subject] != nil {
+            repository.manifests[subject]?.referrers = referrers.sorted()
+        }
+        // A tag-schema index's entries are referrers, not platform children of a runnable image.
+        for (tag, digest) in repository.referrerTags where !tag.contains(".") {
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag) {
+                for child in repository.manifests[digest]?.children ?? [] where repository.manifests[child]?.subject == nil {
+                    repository.manifests[child]?.subject = subject
+                }
+            }
+        }
+        for (tag, digest) in repository.referrerTags where tag.contains(".") {
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag), repository.manifests[digest]?.subject == nil {
+                repository.manifests[digest]?.subject = subject
+            }
+        }
+        Self.computeIndexTimes(&repository)
+        return repository
+    }
+
+    private func resolve(
+        repository: String, tags: [String], progress: (@Sendable (InventoryProgress) -> Void)?
+    ) async throws -> [(String, Digest?)] {
+        try await withThrowingTaskGroup(of: (String, Digest?).self) { group in
+            for tag in tags {
+                group.addTask { (tag, try await self.client.head(repository: repository, reference: tag)?.digest) }
+            }
+            var results: [(String, Digest?)] = []
+            for try await result in group {
+                results.append(result)
+                if results.count % 25 == 0 || results.count == tags.count {
+                    progress?(InventoryProgress(repository: repository, phase: "resolving tags", done: results.count, total: tags.count))
+                }
+            }
+            return results
+        }
+    }
+
+    private func fetchRecords(repository: String, digests: Set<Digest>, allTags: Set<String>) async throws
+        -> [(ManifestRecord, [Digest])]
+    {
+        try await withThrowingTaskGroup(of: (ManifestRecord, [Digest]).self) { group in
+            for digest in digests {
+                group.addTask { try await self.record(repository: repository, digest: digest, allTags: allTags) }
+            }
+            var records: [(ManifestRecord, [Digest])] = []
+            for try await record in group { records.append(record) }
+            return records
+        }
+    }
+
+    /// Reads one manifest (cache first), its config, and its referrers.
+    private func record(repository: String, digest: Digest, allTags: Set<String>) async throws -> (ManifestRecord, [Digest]) {
+        let manifest: Manifest
+        if let cached = cache.read(digest), let parsed = try? Manifest(body: cached.body, digest: digest, contentType: cached.mediaType) {
+            manifest = parsed
+        } else {
+            manifest = try await client.manifest(repository: repository, reference: digest.description)
+            cache.write(digest, body: manifest.body, mediaType: manifest.mediaType)
+        }
+        var record = ManifestRecord(
+            digest: digest, mediaType: manifest.mediaType, kind: manifest.kind, body: manifest.body,
+            totalSize: manifest.totalSize, blobs: (manifest.config.map { [$0] } ?? []) + manifest.layers,
+            platforms: manifest.manifests.compactMap(\.platform), children: manifest.manifests.map(\.digest),
+            subject: manifest.subject?.digest, artifactType: manifest.artifactType, annotations: manifest.annotations)
+        if manifest.kind == .image, let config = try await config(repository: repository, manifest: manifest) {
+            if let platform = config.platform { record.platforms = [platform] }
+            record.labels = config.labels
+            record.time = TagTime.from(config.created, source: .configCreated)
+                ?? Self.annotationTime(manifest.annotations)
+                ?? (config.created == nil ? .unknown : TagTime(date: nil, source: .implausible, rejected: config.created))
+        } else if manifest.kind == .image {
+            record.time = Self.annotationTime(manifest.annotations) ?? .unknown
+        }
+        var referrers: [Digest] = []
+        if manifest.subject == nil, manifest.kind != .schema1 {
+            let useAPI = capabilities?.referrersAPI ?? false
+            let found = try await client.referrers(
+                repository: repository, digest: digest, knownTags: useAPI ? nil : allTags, useAPI: useAPI)
+            referrers = found.descriptors.map(\.digest)
+        }
+        return (record, referrers)
+    }
+
+    private func config(repository: String, manifest: Manifest) async throws -> ImageConfig? {
+        guard let descriptor = manifest.config,
+            descriptor.mediaType == MediaType.ociConfig || descriptor.mediaType == MediaType.dockerConfig
+        else { return nil }
+        if let cached = cache.read(descriptor.digest) { return try? ImageConfig(json: cached.body) }
+        let data = try await client.blob(repository: repository, digest: descriptor.digest)
+        cache.write(descriptor.digest, body: data, mediaType: descriptor.mediaType)
+        return try ImageConfig(json: data)
+    }
+
+    static func annotationTime(_ annotations: [String: String]) -> TagTime? {
+        TagTime.from(annotations["org.opencontainers.image.created"].flatMap(RFC3339.parse), source: .annotation)
+    }
+
+    /// An index is as new as its newest child; children are loaded by now.
+    static func computeIndexTimes(_ repository: inout RepositoryInventory) {
+        for (digest, record) in repository.manifests where record.kind == .index {
+            let childTimes = record.children.compactMap { repository.manifests[$0]?.time.date }
+            if let newest = childTimes.max() {
+                repository.manifests[digest]?.time = TagTime(date: newest, source: .newestChild)
+            } else if let annotated = annotationTime(record.annotations) {
+                repository.manifests[digest]?.time = annotated
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+
+/// Holds one registry's auth state: which scheme it asked for, and Bearer tokens per scope.
+///
+/// An actor because every concurrent request shares it; token fetches for the same scope are
+/// coalesced so that fifty parallel manifest requests cost one token request.
+actor Authenticator {
+    private enum Scheme {
+        case unknown
+        case none
+        case basic
+        case bearer(realm: URL, service: String?)
+    }
+
+    private struct Token {
+        var value: String
+        var expires: Date
+    }
+
+    private let credentials: Credentials
+    private let registryHost: String
+    private let transport: any HTTPTransport
+    private let logger: Logger
+    private var scheme: Scheme = .unknown
+    private var tokens: [String: Token] = [:]
+    private var inFlight: [String: Task<Token, any Error>] = [:]
+    /// A refresh token, from the credentials or handed out by the token service.
+    private var refreshToken: String?
+
+    /// How many tokens were fetched from the token service (for tests and `--verbose`).
+    private(set) var tokensFetched = 0
+
+    init(credentials: Credentials, registryHost: String, transport: any HTTPTransport, logger: Logger) {
+        self.credentials = credentials
+        self.registryHost = registryHost
+        self.transport = transport
+        self.logger = logger
+        if case .identityToken(let token) = credentials { refreshToken = token }
+    }
+
+    /// The `Authorization` header to send for `scope` before any challenge, if we know one.
+    func authorization(for scope: AccessScope?) async throws -> String? {
+        switch scheme {
+        case .unknown, .none: return nil
+        case .basic: return credentials.basicAuthorization
+        case .bearer(let realm, let service):
+            return "Bearer " + (try await token(for: scope?.description ?? "", realm: realm, service: service)).value
+        }
+    }
+
+    /// Learns from a 401 answer and returns the header to retry with, or nil when retrying is pointless.
+    func authorization(answering challengeHeader: String?, for scope: AccessScope?, url: URL) async throws -> String? {
+        let challenges = AuthChallenge.parse(challengeHeader ?? "")
+        if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {
+            guard let realmText = bearer.realm, let realm = URL(string: realmText), realm.scheme != nil else {
+                throw RegistryError(
+                    .invalidResponse, "the registry's Bearer challenge has no usable realm", status: 401,
+                    url: url.absoluteString)
+            }
+            scheme = .bearer(realm: realm, service: bearer.service)
+            // A token we already had was refused: the scope differs or it was revoked. Drop it.
+            let ours = scope?.description ?? ""
+            let key = bearer.scope ?? ours
+            tokens[key] = nil
+            tokens[ours] = nil
+            let token = try await token(for: key, realm: realm, service: bearer.service)
+            if key != ours { tokens[ours] = token }
+            return "Bearer " + token.value
+        }
+        if challenges.contains(where: { $0.scheme == "basic" }) {
+            let first: Bool
+            if case .basic = scheme { first = false } else { first = true }
+            scheme = .basic
+            guard let header = credentials.basicAuthorization else {
+                if case .identityToken = credentials {
+                    throw RegistryError(
+                        .unauthorized, "the registry wants a username and password, not an identity token",
+                        status: 401, url: url.absoluteString, hint: "log in with -u/-p")
+                }
+                throw Self.credentialsNeeded(url: url, scope: scope)
+            }
+            return first ? header : nil
+        }
+        return nil
+    }
+
+    static func credentialsNeeded(url: URL, scope: AccessScope?) -> RegistryError {
+        RegistryError(
+            .unauthorized, "the registry requires authentication for \(scope?.permissionDescription ?? "access")", status: 401,
+            url: url.absoluteString,
+            hint: "pass -u USER with -p or --password-stdin, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, "
+                + "or run docker login")
+    }
+
+    private func token(for scope: String, realm: URL, service: String?) async throws -> Token {
+        if let token = tokens[scope], token.expires > Date() { return token }
+        if let task = inFlight[scope] { return try await task.value }
+        let task = Task { try await self.fetchToken(scope: scope, realm: realm, service: service) }
+        inFlight[scope] = task
+        defer { inFlight[scope] = nil }
+        let token = try await task.value
+        tokens[scope] = token
+        return token
+    }
+
+    private func fetchToken(scope: String, realm: URL, service: String?) async throws -> Token {
+        tokensFetched += 1
+        var request: HTTPRequestData
+        if let refreshToken {
+            // The OAuth2 refresh flow: identity tokens are only good for this, never as Basic.
+            var form = URLComponents()
+            form.queryItems = [
+                URLQueryItem(name: "grant_type", value: "refresh_token"),
+                URLQueryItem(name: "refresh_token", value: refreshToken),
+                URLQueryItem(name: "service", value: service ?? registryHost),
+                URLQueryItem(name: "client_id", value: "regsweep"),
+            ] + (scope.isEmpty ? [] : [URLQueryItem(name: "scope", value: scope)])
+            let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+            request = HTTPRequestData(
+                method: "POST", url: realm, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data(body.utf8), maxResponseBytes: 1 << 20)
+        } else {
+            guard var components = URLComponents(url: realm, resolvingAgainstBaseURL: false) else {
+                throw RegistryError(.invalidResponse, "the token realm is not a URL", url: realm.absoluteString)
+            }
+            var items = components.queryItems ?? []
+            if let service { items.append(URLQueryItem(name: "service", value: service)) }
+            if !scope.isEmpty { items.append(URLQueryItem(name: "scope", value: scope)) }
+            if credentials.basicAuthorization != nil {
+                // Asking for a refresh token lets later scopes skip sending the password again.
+                items.append(URLQueryItem(name: "offline_token", value: "true"))
+                items.append(URLQueryItem(name: "client_id", value: "regsweep"))
+            }
+            components.queryItems = items
+            guard let url = components.url else {
+                throw RegistryError(.invalidResponse, "the token realm is not a URL", url: realm.absoluteString)
+            }
+            request = HTTPRequestData(url: url, maxResponseBytes: 1 << 20)
+            if let basic = credentials.basicAuthorization { request.headers.append(("Authorization", basic)) }
+        }
+        logger.debug("token request", metadata: ["realm": "\(Redaction.url(realm.absoluteString))", "scope": "\(scope)"])
+        let response = try await transport.send(request)
+        switch response.status {
+        case 200..<300: break
+        case 401, 403:
+            throw RegistryError(
+                .unauthorized,
+                "the token service refused \(credentials) for \(scope)", status: response.status,
+                url: realm.absoluteString, details: RegistryError.details(from: response.body),
+                hint: credentials == .anonymous
+                    ? "this registry needs credentials: pass -u/-p, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, or docker login"
+                    : "check the username and password (or docker login again)")
+        default:
+            throw RegistryError(
+                .server, "the token service failed", status: response.status, url: realm.absoluteString,
+                details: RegistryError.details(from: response.body))
+        }
+        struct Answer: Decodable {
+            var token: String?
+            var access_token: String?
+            var expires_in: Int?
+            var issued_at: String?
+            var refresh_token: String?
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: response.body),
+            let value = answer.token ?? answer.access_token, !value.isEmpty
+        else {
+            throw RegistryError(
+                .invalidResponse, "the token service answered without a token", url: realm.absoluteString)
+        }
+        if let refresh = answer.refresh_token, !refresh.isEmpty { refreshToken = refresh }
+        // Renew a little before the service says so: clocks drift and requests take time.
+        let lifetime = TimeInterval(max(answer.expires_in ?? 60, 1))
+        let issued = answer.issued_at.flatMap(RFC3339.parse).map { min($0, Date()) } ?? Date()
+        let margin = min(30, lifetime * 0.2)
+        return Token(value: value, expires: issued.addingTimeInterval(lifetime - margin))
+    }
+}

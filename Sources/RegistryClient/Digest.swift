@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+
+/// A content digest such as `sha256:4096d3…`, the identity of every manifest and blob.
+public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// The algorithm part, e.g. `sha256`.
+    public let algorithm: String
+    /// The lowercase hex part.
+    public let hex: String
+
+    /// Parses `algorithm:hex`; returns nil for anything else.
+    public init?(_ string: String) {
+        guard let colon = string.firstIndex(of: ":") else { return nil }
+        let algorithm = String(string[..<colon])
+        let hex = String(string[string.index(after: colon)...])
+        guard !algorithm.isEmpty, !hex.isEmpty,
+            algorithm.allSatisfy({ $0.isLowercase || $0.isNumber || "+._-".contains($0) }),
+            hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else { return nil }
+        if algorithm == "sha256" && hex.count != 64 { return nil }
+        self.algorithm = algorithm
+        self.hex = hex
+    }
+
+    /// The SHA-256 digest of `data`.
+    public static func sha256<D: DataProtocol>(of data: D) -> Digest {
+        let hash = SHA256.hash(data: data)
+        let hex = hash.map { String(format: "%02x", $0) }.joined()
+        // A SHA-256 hex string always parses.
+        return Digest(uncheckedAlgorithm: "sha256", hex: hex)
+    }
+
+    private init(uncheckedAlgorithm: String, hex: String) {
+        self.algorithm = uncheckedAlgorithm
+        self.hex = hex
+    }
+
+    /// Whether `data` hashes to this digest (only sha256 can be checked; others are trusted).
+    public func matches<D: DataProtocol>(_ data: D) -> Bool {
+        guard algorithm == "sha256" else { return true }
+        return Digest.sha256(of: data) == self
+    }
+
+    public var description: String { "\(algorithm):\(hex)" }
+
+    /// The first 12 hex characters, as `docker images` shows them.
+    public var short: String { String(hex.prefix(12)) }
+
+    /// The tag under which the OCI referrers tag schema stores this digest's referrers: `sha256-<hex>`.
+    public var referrersTag: String { "\(algorithm)-\(hex)" }
+
+    public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.description < rhs.description }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let string = try container.decode(String.self)
+        guard let digest = Digest(string) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "not a digest (algorithm:hex): \(string)")
+        }
+        self = digest
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

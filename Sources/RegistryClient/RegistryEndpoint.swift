@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where a registry is and how to speak to it: `-r host[:port]` made into a base URL.
+public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
+    /// The registry as the user named it, without scheme: what output lines start with.
+    public let name: String
+    /// `http` or `https`.
+    public let scheme: String
+    /// The host (and port) the API is served from; differs from `name` only for Docker Hub.
+    public let apiHost: String
+
+    /// Makes an endpoint from `-r`. Plain HTTP is used for loopback hosts (unless a CA certificate
+    /// says the registry speaks TLS) and when `plainHTTP` is set; anywhere else it is refused,
+    /// because credentials would cross the network in clear.
+    public static func parse(_ text: String, plainHTTP: Bool = false, hasCACertificate: Bool = false)
+        throws(RegistryError) -> RegistryEndpoint
+    {
+        var rest = text.trimmingCharacters(in: .whitespaces)
+        var explicitScheme: String?
+        if let range = rest.range(of: "://") {
+            explicitScheme = rest[..<range.lowerBound].lowercased()
+            rest = String(rest[range.upperBound...])
+        }
+        while rest.hasSuffix("/") { rest.removeLast() }
+        guard !rest.isEmpty, !rest.contains("/"), !rest.contains(" "), !rest.contains("@") else {
+            throw RegistryError(
+                .invalidInput, "'\(text)' is not a registry address",
+                hint: "use -r HOST[:PORT], for example -r myregistry.azurecr.io or -r 127.0.0.1:5000")
+        }
+        let loopback = Self.isLoopback(host: rest)
+        let scheme: String
+        switch explicitScheme {
+        case "https"?: scheme = "https"
+        case "http"?:
+            guard loopback || plainHTTP else {
+                throw RegistryError(
+                    .invalidInput, "refusing plain HTTP to \(rest), which is not a loopback address",
+                    hint: "pass --plain-http if this registry really has no TLS")
+            }
+            scheme = "http"
+        case nil: scheme = plainHTTP || (loopback && !hasCACertificate) ? "http" : "https"
+        case let other?:
+            throw RegistryError(.invalidInput, "unknown scheme \(other):// in '\(text)'", hint: "use https:// or http://")
+        }
+        let hub = ["docker.io", "index.docker.io", "registry-1.docker.io"].contains(rest)
+        return RegistryEndpoint(name: rest, scheme: scheme, apiHost: hub ? "registry-1.docker.io" : rest)
+    }
+
+    public init(name: String, scheme: String, apiHost: String? = nil) {
+        self.name = name
+        self.scheme = scheme
+        self.apiHost = apiHost ?? name
+    }
+
+    /// `scheme://apiHost`.
+    public var baseURL: String { "\(scheme)://\(apiHost)" }
+
+    public var isLoopback: Bool { Self.isLoopback(host: apiHost) }
+
+    /// The key Docker's `config.json` uses for this registry.
+    public var credentialKey: String { apiHost == "registry-1.docker.io" ? "https://index.docker.io/v1/" : name }
+
+    public var description: String { name }
+
+    static func isLoopback(host: String) -> Bool {
+        var bare = host
+        if bare.hasPrefix("["), let end = bare.firstIndex(of: "]") {
+            bare = String(bare[bare.index(after: bare.startIndex)..<end])
+        } else if bare.filter({ $0 == ":" }).count == 1, let colon = bare.lastIndex(of: ":") {
+            bare = String(bare[..<colon])
+        }
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Everything that can go wrong talking to a registry, with text a user can act on.
+///
+/// One type for the module (as AsyncHTTPClient does): callers switch on `kind`, users read
+/// `description`, which says what failed, where (the URL without secrets), the registry's own error
+/// code and message, and what to do next.
+public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The broad class of failure, for callers that react differently to each.
+    public enum Kind: String, Sendable, Equatable {
+        case invalidInput
+        case unreachable
+        case tls
+        case timeout
+        case unauthorized
+        case forbidden
+        case notFound
+        case deleteDisabled
+        case unsupported
+        case rateLimited
+        case server
+        case invalidResponse
+        case tooLarge
+        case digestMismatch
+        case credentialHelper
+        case http
+    }
+
+    /// One entry of the registry's `{"errors":[…]}` body.
+    public struct Detail: Sendable, Equatable, Codable {
+        public var code: String
+        public var message: String
+    }
+
+    public let kind: Kind
+    /// What failed, in words.
+    public let summary: String
+    /// The HTTP status, when there was a response.
+    public let status: Int?
+    /// The request URL with credentials and token-like query values removed.
+    public let url: String?
+    /// The registry's own error codes and messages.
+    public let details: [Detail]
+    /// What the user can do about it.
+    public let hint: String?
+
+    public init(
+        _ kind: Kind, _ summary: String, status: Int? = nil, url: String? = nil, details: [Detail] = [],
+        hint: String? = nil
+    ) {
+        self.kind = kind
+        self.summary = summary
+        self.status = status
+        self.url = url.map(Redaction.url)
+        self.details = details
+        self.hint = hint
+    }
+
+    public var description: String {
+        var text = summary
+        if let status { text += " (HTTP \(status))" }
+        if !details.isEmpty {
+            text += ": " + details.map { $0.message.isEmpty ? $0.code : "\($0.code): \($0.message)" }
+                .joined(separator: "; ")
+        }
+        if let url { text += " [\(url)]" }
+        if let hint { text += ". \(hint)" }
+        return text
+    }
+
+    /// Parses the registry's error body, if it is one.
+    static func details(from body: Data) -> [Detail] {
+        struct Envelope: Decodable {
+            struct Entry: Decodable {
+                var code: String?
+                var message: String?
+            }
+            var errors: [Entry]?
+        }
+        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: body) else { return [] }
+        return (envelope.errors ?? []).map { Detail(code: $0.code ?? "UNKNOWN", message: $0.message ?? "") }
+    }
+}
+
+/// Removes secrets from text that may reach a terminal or a log.
+public enum Redaction {
+    private static let secretQueryKeys: Set<String> = [
+        "token", "access_token", "refresh_token", "password", "secret", "sig", "signature", "x-amz-signature",
+        "x-amz-credential", "x-amz-security-token", "_state",
+    ]
+
+    /// The URL without user info and with secret-looking query values replaced by `REDACTED`.
+    public static func url(_ string: String) -> String {
+        guard var components = URLComponents(string: string) else { return string }
+        components.user = nil
+        components.password = nil
+        if let items = components.queryItems {
+            components.queryItems = items.map { item in
+                secretQueryKeys.contains(item.name.lowercased())
+                    ? URLQueryItem(name: item.name, value: "REDACTED") : item
+            }
+        }
+        return components.string ?? string
+    }
+}

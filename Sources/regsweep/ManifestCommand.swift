@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Purge
+import RegistryClient
+
+struct ManifestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manifest", abstract: "List or delete manifests.", subcommands: [List.self, Delete.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the manifests of a repository: digest, media type, platforms, created, tags.",
+            discussion: """
+                Lists every manifest reachable from a tag: images, indexes and their children, and referrers
+                (signatures, SBOMs). A generic registry does not list manifests without tags.
+
+                Example: regsweep manifest list -r 127.0.0.1:5000 --repository my-app
+                """)
+
+        @OptionGroup var registry: RegistryOptions
+        @Option(help: "The repository, e.g. my-app.") var repository: String
+        @Option(help: "text or json") var output: OutputFormat = .text
+
+        func run() async throws {
+            let (name, inventory) = try await registry.withClient { client in
+                let capabilities = try? await client.capabilities(repository: repository)
+                let loader = InventoryLoader(client: client, cache: .standard(), capabilities: capabilities)
+                let inventory = try await loader.load(repository: repository) { progress in
+                    Console.progress("\(progress.repository): \(progress.phase) \(progress.done)/\(progress.total)")
+                }
+                Console.endProgress()
+                return (client.endpoint.name, inventory)
+            }
+            let rows = ManifestRow.rows(of: inventory)
+            switch output {
+            case .json:
+                try Console.printJSON(rows)
+            case .text:
+                print("Listing manifests for the \"\(repository)\" repository:")
+                for row in rows {
+                    var line = "\(name)/\(repository)@\(row.digest)  \(row.kind)"
+                    if !row.platforms.isEmpty { line += "  " + row.platforms.joined(separator: ",") }
+                    line += "  " + (row.created ?? "created unknown")
+                    if !row.tags.isEmpty { line += "  tags: " + row.tags.joined(separator: ", ") }
+                    if let subject = row.subject { line += "  refers to \(subject)" }
+                    print(line)
+                }
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete manifests by digest (and with them every tag that points to them).",
+            discussion: "Example: regsweep manifest delete -r 127.0.0.1:5000 --repository my-app sha256:4096d3…")
+
+        @OptionGroup var registry: RegistryOptions
+        @Option(help: "The repository, e.g. my-app.") var repository: String
+        @Argument(help: "The digests to delete (sha256:…).") var digests: [String]
+
+        func validate() throws {
+            guard !digests.isEmpty else { throw ValidationError("name at least one digest to delete") }
+            for digest in digests where Digest(digest) == nil {
+                throw ValidationError("'\(digest)' is not a digest: expected sha256: followed by 64 hex digits")
+            }
+        }
+
+        func run() async throws {
+            let failed = try await registry.withClient { client in
+                var failed = 0
+                for text in digests {
+                    guard let digest = Digest(text) else { continue }
+                    do {
+                        try await client.deleteManifest(repository: repository, digest: digest)
+                        print("Deleted \(client.endpoint.name)/\(repository)@\(digest)")
+                    } catch {
+                        failed += 1
+                        Console.error("\(repository)@\(digest): \(error)")
+                    }
+                }
+                return failed
+            }
+            if failed > 0 { throw ExitCode.failure }
+        }
+    }
+}
+
+/// One manifest as `manifest list` shows it.
+struct ManifestRow: Encodable {
+    var digest: String
+    var mediaType: String
+    var kind: String
+    var platforms: [String]
+    var created: String?
+    var timeSource: String
+    var size: Int64
+    var tags: [String]
+    var children: [String]
+    var subject: String?
+    var referrers: [String]
+
+    static func rows(of repository: RepositoryInventory) -> [ManifestRow] {
+        repository.manifests.values.sorted { $0.digest < $1.digest }.map { record in
+            let tags = repository.tags(pointingTo: record.digest)
+                + repository.referrerTags.filter { $0.value == record.digest }.map(\.key).sorted()
+            let kind: String
+            switch record.kind {
+            case .index: kind = "index"
+            case .image where record.subject != nil: kind = "referrer"
+            case .image: kind = "image"
+            case .schema1: kind = "schema1"
+            case .unknown: kind = "unknown"
+            }
+            return ManifestRow(
+                digest: record.digest.description, mediaType: record.mediaType, kind: kind,
+                platforms: record.platforms.map(\.description), created: record.time.date.map(RFC3339.format),
+                timeSource: record.time.source.rawValue, size: record.totalSize, tags: tags,
+                children: record.children.map(\.description), subject: record.subject?.description,
+                referrers: record.referrers.map(\.description))
+        }
+    }
+}

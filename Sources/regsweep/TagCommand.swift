@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import RegistryClient
+
+struct TagCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag", abstract: "List or delete tags.", subcommands: [List.self, Delete.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the tags of a repository, one REGISTRY/REPOSITORY:TAG line each.",
+            discussion: "Example: regsweep tag list -r 127.0.0.1:5000 --repository my-app")
+
+        @OptionGroup var registry: RegistryOptions
+        @Option(help: "The repository, e.g. my-app.") var repository: String
+        @Option(help: "text or json") var output: OutputFormat = .text
+
+        func run() async throws {
+            let (name, tags) = try await registry.withClient { client in
+                (client.endpoint.name, try await client.tags(repository: repository).sorted())
+            }
+            switch output {
+            case .text:
+                print("Listing tags for the \"\(repository)\" repository:")
+                for tag in tags { print("\(name)/\(repository):\(tag)") }
+            case .json:
+                try Console.printJSON(TagListing(registry: name, repository: repository, tags: tags))
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete tags; other tags of the same manifest stay.",
+            discussion: """
+                Only the named tags go. On registries without a tag-delete API (distribution 2.x) the tag is
+                moved onto a unique placeholder manifest that is then deleted, so sibling tags keep resolving.
+
+                Example: regsweep tag delete -r 127.0.0.1:5000 --repository my-app 1.0.0 2.0.0
+                """)
+
+        @OptionGroup var registry: RegistryOptions
+        @Option(help: "The repository, e.g. my-app.") var repository: String
+        @Argument(help: "The tags to delete.") var tags: [String]
+
+        func validate() throws {
+            guard !tags.isEmpty else { throw ValidationError("name at least one tag to delete") }
+        }
+
+        func run() async throws {
+            let failed = try await registry.withClient { client in
+                let capabilities = try await client.capabilities(repository: repository)
+                if capabilities.deleteEnabled == false {
+                    throw RegistryError(
+                        .deleteDisabled, "deletion is disabled on \(client.endpoint.name)",
+                        hint: "set storage.delete.enabled: true in the registry's config")
+                }
+                var failed = 0
+                for tag in tags {
+                    do {
+                        try await client.deleteTag(repository: repository, tag: tag, using: capabilities.tagDeletion)
+                        print("Deleted \(client.endpoint.name)/\(repository):\(tag)")
+                    } catch {
+                        failed += 1
+                        Console.error("\(repository):\(tag): \(error)")
+                    }
+                }
+                return failed
+            }
+            if failed > 0 { throw ExitCode.failure }
+        }
+    }
+}
+
+/// `tag list --output json`.
+struct TagListing: Encodable {
+    var registry: String
+    var repository: String
+    var tags: [String]
+}
