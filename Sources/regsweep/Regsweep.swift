@@ -17,7 +17,8 @@ struct Regsweep: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            RepositoryCommand.self, TagCommand.self, ManifestCommand.self, DevCommand.self,
+            RepositoryCommand.self, TagCommand.self, ManifestCommand.self, PurgeCommand.self, RestoreCommand.self,
+            BrowseCommand.self, DevCommand.self,
         ]
     )
 }

@@ -1,0 +1,75 @@
+import RegistryClient
+
+/// One thing the executor did or decided not to do.
+public struct ExecutionItem: Sendable, Equatable {
+    public enum Target: Sendable, Equatable, Hashable {
+        case tag(String)
+        case manifest(Digest)
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case deleted
+        /// Put back by `restore`.
+        case restored
+        /// Not deleted, on purpose: it moved since the plan, a kept tag now needs it, it is gone already…
+        case skipped(reason: String)
+        case failed(error: String)
+    }
+
+    public var repository: String
+    public var target: Target
+    public var outcome: Outcome
+
+    /// `registry/repo:tag` or `registry/repo@digest`.
+    public func reference(registry: String) -> String {
+        switch target {
+        case .tag(let tag): return "\(registry)/\(repository):\(tag)"
+        case .manifest(let digest): return "\(registry)/\(repository)@\(digest)"
+        }
+    }
+}
+
+/// Progress reports while a plan is executed.
+public enum ExecutionEvent: Sendable {
+    /// Work is about to start: this many deletions are planned.
+    case started(total: Int)
+    /// A repository is being re-checked before deleting in it.
+    case checking(repository: String)
+    case item(ExecutionItem)
+    /// A repository stopped early (401/403, deletion disabled); the rest of it is skipped.
+    case repositoryStopped(repository: String, reason: String)
+}
+
+/// What a run did.
+public struct ExecutionResult: Sendable {
+    public var registry: String
+    public var items: [ExecutionItem]
+    public var journalPath: String?
+    public var interrupted: Bool
+
+    public init(registry: String, items: [ExecutionItem], journalPath: String?, interrupted: Bool) {
+        self.registry = registry
+        self.items = items
+        self.journalPath = journalPath
+        self.interrupted = interrupted
+    }
+
+    public var deletedTags: [ExecutionItem] { items.filter { $0.outcome == .deleted && $0.isTag } }
+    public var deletedManifests: [ExecutionItem] { items.filter { $0.outcome == .deleted && !$0.isTag } }
+    public var failures: [ExecutionItem] {
+        items.filter { if case .failed = $0.outcome { return true } else { return false } }
+    }
+    public var skips: [ExecutionItem] {
+        items.filter { if case .skipped = $0.outcome { return true } else { return false } }
+    }
+    public var succeeded: Bool { failures.isEmpty && !interrupted }
+}
+
+extension ExecutionItem {
+    var isTag: Bool { target.isTag }
+}
+
+extension ExecutionItem.Target {
+    /// Whether this is a tag rather than a manifest.
+    public var isTag: Bool { if case .tag = self { return true } else { return false } }
+}

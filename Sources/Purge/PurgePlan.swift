@@ -1,0 +1,60 @@
+import Foundation
+import RegistryClient
+
+/// The plan for one repository: a verdict for every tag and every manifest in view.
+public struct RepositoryPlan: Sendable {
+    public var name: String
+    /// Whether any filter selects this repository.
+    public var selected: Bool
+    /// Tags newest first, ties by name ascending (unknown times last).
+    public var tags: [TagVerdict]
+    /// Manifests by digest ascending.
+    public var manifests: [ManifestVerdict]
+    /// Referrer tags (`sha256-<hex>[.sig]`) that go because their manifest goes.
+    public var referrerTagsDeleted: [String]
+
+    public var tagsToDelete: [TagVerdict] { tags.filter { $0.action == .delete } }
+    public var manifestsToDelete: [ManifestVerdict] { manifests.filter { $0.action == .delete } }
+}
+
+/// What a purge would do: one verdict and reason for every tag and manifest in view.
+public struct PurgePlan: Sendable {
+    public var registry: String
+    public var policy: PurgePolicy
+    public var now: Date
+    public var cutoff: Date?
+    /// Every repository in the inventory, by name.
+    public var repositories: [RepositoryPlan]
+    /// Bytes of blobs and manifests used only by manifests being deleted (freed after garbage collection).
+    public var bytesFreed: Int64
+
+    public var tagCount: Int { repositories.reduce(0) { $0 + $1.tagsToDelete.count } }
+    public var manifestCount: Int { repositories.reduce(0) { $0 + $1.manifestsToDelete.count } }
+    /// Repositories where anything is deleted.
+    public var affectedRepositories: [RepositoryPlan] {
+        repositories.filter { !$0.tagsToDelete.isEmpty || !$0.manifestsToDelete.isEmpty }
+    }
+    public var isEmpty: Bool { tagCount == 0 && manifestCount == 0 }
+
+    public subscript(repository: String) -> RepositoryPlan? {
+        repositories.first { $0.name == repository }
+    }
+}
+
+/// A tag or manifest the user marked in the browser, to add to or take out of the plan.
+public struct HandMark: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case include
+        case exclude
+    }
+
+    public var repository: String
+    public var tag: String
+    public var kind: Kind
+
+    public init(repository: String, tag: String, kind: Kind) {
+        self.repository = repository
+        self.tag = tag
+        self.kind = kind
+    }
+}

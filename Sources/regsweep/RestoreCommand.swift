@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Purge
+import RegistryClient
+
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Put back the manifests and tags a purge journaled.",
+        discussion: """
+            Works while the registry still has the blobs, that is before its garbage collection runs.
+
+            Example: regsweep restore ~/.local/state/regsweep/journal-127.0.0.1_5000-2026-11-27T161000Z.jsonl -r 127.0.0.1:5000
+            """)
+
+    @Argument(help: "The journal file a purge wrote.") var journal: String
+    @OptionGroup var registry: RegistryOptions
+    @Option(name: .customLong("repository"), help: "Only restore these repositories (repeatable).")
+    var repositories: [String] = []
+    @Option(help: "text or json") var output: OutputFormat = .text
+
+    func run() async throws {
+        let entries = try Journal.read(path: journal)
+        guard !entries.isEmpty else {
+            print("The journal is empty: nothing to restore.")
+            return
+        }
+        let items = try await registry.withClient { client in
+            let registryName = client.endpoint.name
+            let textOutput = output == .text
+            return await Restorer(client: client).restore(
+                entries: entries, repositories: repositories.isEmpty ? nil : Set(repositories)
+            ) { item in
+                if textOutput { print(ResultReport.line(item, registry: registryName)) }
+            }
+        }
+        let restoredTags = items.filter { $0.outcome == .restored && $0.target.isTag }.count
+        let restoredManifests = items.filter { $0.outcome == .restored && !$0.target.isTag }.count
+        let failed = items.filter { if case .failed = $0.outcome { return true } else { return false } }.count
+        switch output {
+        case .text:
+            print("Number of restored tags: \(restoredTags)")
+            print("Number of restored manifests: \(restoredManifests)")
+            if failed > 0 { print("Number of failures: \(failed)") }
+        case .json:
+            print(try ResultReport.json(ExecutionResult(registry: entries[0].registry, items: items, journalPath: journal, interrupted: false)))
+        }
+        if failed > 0 { throw ExitCode.failure }
+    }
+}
