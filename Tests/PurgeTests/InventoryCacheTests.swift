@@ -1,0 +1,66 @@
+import Foundation
+import Purge
+import RegistryClient
+import RegistryTestSupport
+import Testing
+
+/// Counts the requests a real transport sends, by method and kind of path.
+final class CountingTransport: HTTPTransport, @unchecked Sendable {
+    let inner: any HTTPTransport
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+
+    init(_ inner: any HTTPTransport) { self.inner = inner }
+
+    func send(_ request: HTTPRequestData) async throws(RegistryError) -> HTTPResponseData {
+        let path = request.url.path
+        let kind =
+            path.contains("/manifests/sha256:") ? "manifest-by-digest"
+            : path.contains("/manifests/") ? "manifest-by-tag" : path.contains("/blobs/") ? "blob" : "other"
+        lock.withLock { counts["\(request.method) \(kind)", default: 0] += 1 }
+        return try await inner.send(request)
+    }
+
+    func count(_ key: String) -> Int { lock.withLock { counts[key] ?? 0 } }
+
+    func reset() { lock.withLock { counts = [:] } }
+}
+
+@Suite struct InventoryCacheTests {
+    @Test func aSecondRunOnlyRelistsAndResolves() async throws {
+        try await TestRegistry.with { registry in
+            try await registry.seedArticleScenario()
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await AsyncHTTPTransport.withTransport { real in
+                let transport = CountingTransport(real)
+                let client = RegistryClient(endpoint: registry.endpoint, transport: transport)
+                let loader = InventoryLoader(client: client, cache: ContentCache(directory: directory))
+                let first = try await loader.load(repository: "my-app")
+                #expect(transport.count("GET manifest-by-digest") == 5)
+                #expect(transport.count("GET blob") == 5)
+                transport.reset()
+                let second = try await loader.load(repository: "my-app")
+                #expect(transport.count("GET manifest-by-digest") == 0)
+                #expect(transport.count("GET blob") == 0)
+                #expect(transport.count("HEAD manifest-by-tag") == 6)
+                #expect(second.tags == first.tags)
+                #expect(second.manifests.mapValues(\.time) == first.manifests.mapValues(\.time))
+            }
+        }
+    }
+
+    @Test func aDamagedCacheEntryIsAMiss() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = ContentCache(directory: directory)
+        let body = Data("{\"schemaVersion\":2}".utf8)
+        let digest = Digest.sha256(of: body)
+        cache.write(digest, body: body, mediaType: MediaType.ociManifest)
+        #expect(cache.read(digest)?.body == body)
+        #expect(cache.read(digest)?.mediaType == MediaType.ociManifest)
+        let file = directory.appendingPathComponent("blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)")
+        try Data("tampered".utf8).write(to: file)
+        #expect(cache.read(digest) == nil)
+    }
+}
