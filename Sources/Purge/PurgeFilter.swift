@@ -30,6 +30,13 @@ public struct PurgeFilter: Sendable, Equatable, CustomStringConvertible {
 
     public func matches(repository name: String) -> Bool { repository.search(name) }
 
+    /// The repository part when it is a plain name rather than a pattern, e.g. `my-app` or `team/api`.
+    public var literalRepository: String? {
+        let text = String(repository.pattern.dropFirst(4).dropLast(2))
+        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "-_/".contains($0) }
+        return plain && !text.isEmpty ? text : nil
+    }
+
     public func matches(repository name: String, tag value: String) -> Bool {
         repository.search(name) && tag.search(value)
     }

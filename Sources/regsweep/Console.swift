@@ -9,6 +9,11 @@ enum Console {
         FileHandle.standardError.write(Data("Warning: \(message)\n".utf8))
     }
 
+    /// An informational line on stderr, kept out of the results on stdout.
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
     }

@@ -57,6 +57,8 @@ struct ManifestCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
         @Option(help: "The repository, e.g. my-app.") var repository: String
         @Argument(help: "The digests to delete (sha256:…).") var digests: [String]
+        @Option(name: .customLong("journal"), help: "Where to record what is deleted (default under $XDG_STATE_HOME/regsweep).")
+        var journalPath: String?
 
         func validate() throws {
             guard !digests.isEmpty else { throw ValidationError("name at least one digest to delete") }
@@ -67,17 +69,35 @@ struct ManifestCommand: AsyncParsableCommand {
 
         func run() async throws {
             let failed = try await registry.withClient { client in
+                let journal = try Journal(path: journalPath ?? Journal.defaultPath(registry: client.endpoint.name))
+                // The tags that go with each manifest, so `restore` can put them back too.
+                var tagsByDigest: [Digest: [String]] = [:]
+                for tag in try await client.tags(repository: repository) {
+                    if let head = try await client.head(repository: repository, reference: tag) {
+                        tagsByDigest[head.digest, default: []].append(tag)
+                    }
+                }
                 var failed = 0
                 for text in digests {
                     guard let digest = Digest(text) else { continue }
                     do {
+                        let manifest = try await client.manifest(repository: repository, reference: digest.description)
+                        let tags = (tagsByDigest[digest] ?? []).sorted()
+                        try await journal.append(
+                            JournalEntry(
+                                time: Date(), registry: client.endpoint.name, repository: repository,
+                                operation: .manifest, digest: digest, mediaType: manifest.mediaType, manifest: manifest.body,
+                                tags: tags))
                         try await client.deleteManifest(repository: repository, digest: digest)
+                        if !tags.isEmpty { Console.note("\(repository)@\(digest.short) took tags \(tags.joined(separator: ", ")) with it") }
                         print("Deleted \(client.endpoint.name)/\(repository)@\(digest)")
                     } catch {
                         failed += 1
                         Console.error("\(repository)@\(digest): \(error)")
                     }
                 }
+                await journal.close()
+                Console.note("Journal: \(journal.path) (undo with: regsweep restore \(journal.path) -r \(client.endpoint.name))")
                 return failed
             }
             if failed > 0 { throw ExitCode.failure }
@@ -113,7 +133,9 @@ struct ManifestRow: Encodable {
             }
             return ManifestRow(
                 digest: record.digest.description, mediaType: record.mediaType, kind: kind,
-                platforms: record.platforms.map(\.description), created: record.time.date.map(RFC3339.format),
+                platforms: record.platforms.map(\.description),
+                created: record.time.date.map(RFC3339.format)
+                    ?? record.time.rejected.map { RFC3339.format($0) + " (implausible, treated as unknown)" },
                 timeSource: record.time.source.rawValue, size: record.totalSize, tags: tags,
                 children: record.children.map(\.description), subject: record.subject?.description,
                 referrers: record.referrers.map(\.description))

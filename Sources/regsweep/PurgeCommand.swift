@@ -88,7 +88,7 @@ struct PurgeCommand: AsyncParsableCommand {
             case .text: print(ResultReport.summary(result))
             case .json: print(try ResultReport.json(result))
             }
-            FileHandle.standardError.write(Data("Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(registryName))\n".utf8))
+            Console.note("Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(registryName))")
             return result.succeeded
         }
         if !succeeded { throw ExitCode.failure }
@@ -99,7 +99,20 @@ struct PurgeCommand: AsyncParsableCommand {
 enum PurgeSession {
     static func loadInventory(client: RegistryClient, policy: PurgePolicy) async throws -> Inventory {
         Console.progress("listing repositories…")
-        let names = try await client.repositories().filter { policy.selects(repository: $0) }
+        let names: [String]
+        do {
+            names = try await client.repositories().filter { policy.selects(repository: $0) }
+        } catch let error as RegistryError where [.unauthorized, .forbidden, .notFound, .unsupported].contains(error.kind) {
+            // Without catalog access, filters that name repositories literally still work.
+            let literal = policy.filters.compactMap(\.literalRepository)
+            guard literal.count == policy.filters.count, !literal.isEmpty else {
+                throw RegistryError(
+                    error.kind, "cannot list repositories: \(error.summary)", status: error.status, url: error.url,
+                    details: error.details,
+                    hint: "the credentials lack catalog access; name repositories literally in --filter (e.g. my-app:.*)")
+            }
+            names = Array(Set(literal)).sorted()
+        }
         var capabilities: RegistryCapabilities?
         if let first = names.first { capabilities = try? await client.capabilities(repository: first) }
         let loader = InventoryLoader(client: client, cache: .standard(), capabilities: capabilities)

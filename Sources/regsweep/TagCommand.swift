@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Purge
 import RegistryClient
 
 struct TagCommand: AsyncParsableCommand {
@@ -42,6 +43,8 @@ struct TagCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
         @Option(help: "The repository, e.g. my-app.") var repository: String
         @Argument(help: "The tags to delete.") var tags: [String]
+        @Option(name: .customLong("journal"), help: "Where to record what is deleted (default under $XDG_STATE_HOME/regsweep).")
+        var journalPath: String?
 
         func validate() throws {
             guard !tags.isEmpty else { throw ValidationError("name at least one tag to delete") }
@@ -55,9 +58,15 @@ struct TagCommand: AsyncParsableCommand {
                         .deleteDisabled, "deletion is disabled on \(client.endpoint.name)",
                         hint: "set storage.delete.enabled: true in the registry's config")
                 }
+                let journal = try Journal(path: journalPath ?? Journal.defaultPath(registry: client.endpoint.name))
                 var failed = 0
                 for tag in tags {
                     do {
+                        let manifest = try await client.manifest(repository: repository, reference: tag)
+                        try await journal.append(
+                            JournalEntry(
+                                time: Date(), registry: client.endpoint.name, repository: repository, operation: .tag,
+                                digest: manifest.digest, mediaType: manifest.mediaType, manifest: manifest.body, tags: [tag]))
                         try await client.deleteTag(repository: repository, tag: tag, using: capabilities.tagDeletion)
                         print("Deleted \(client.endpoint.name)/\(repository):\(tag)")
                     } catch {
@@ -65,6 +74,8 @@ struct TagCommand: AsyncParsableCommand {
                         Console.error("\(repository):\(tag): \(error)")
                     }
                 }
+                await journal.close()
+                Console.note("Journal: \(journal.path) (undo with: regsweep restore \(journal.path) -r \(client.endpoint.name))")
                 return failed
             }
             if failed > 0 { throw ExitCode.failure }
