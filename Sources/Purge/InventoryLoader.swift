@@ -58,12 +58,16 @@ public struct InventoryLoader: Sendable {
         var frontier = Set(repository.tags.values).union(repository.referrerTags.values)
         var referrersOf: [Digest: Set<Digest>] = [:]
         for (tag, digest) in repository.referrerTags where tag.contains(".") {
-            if let subject = RepositoryInventory.referrerSubject(ofTag: tag) { referrersOf[subject, default: []].insert(digest) }
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag) {
+                referrersOf[subject, default: []].insert(digest)
+            }
         }
         let allTags = Set(tagNames)
         while !frontier.isEmpty {
-            progress?(InventoryProgress(repository: name, phase: "reading manifests", done: repository.manifests.count,
-                total: repository.manifests.count + frontier.count))
+            progress?(
+                InventoryProgress(
+                    repository: name, phase: "reading manifests", done: repository.manifests.count,
+                    total: repository.manifests.count + frontier.count))
             let records = try await fetchRecords(repository: name, digests: frontier, allTags: allTags)
             var next = Set<Digest>()
             for (record, referrers) in records {
@@ -75,7 +79,9 @@ public struct InventoryLoader: Sendable {
             }
             for (tag, digest) in repository.referrerTags where !tag.contains(".") {
                 // The tag-schema index lists the referrers of its subject.
-                if let subject = RepositoryInventory.referrerSubject(ofTag: tag), let index = repository.manifests[digest] {
+                if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
+                    let index = repository.manifests[digest]
+                {
                     referrersOf[subject, default: []].formUnion(index.children)
                 }
             }
@@ -87,13 +93,16 @@ public struct InventoryLoader: Sendable {
         // A tag-schema index's entries are referrers, not platform children of a runnable image.
         for (tag, digest) in repository.referrerTags where !tag.contains(".") {
             if let subject = RepositoryInventory.referrerSubject(ofTag: tag) {
-                for child in repository.manifests[digest]?.children ?? [] where repository.manifests[child]?.subject == nil {
+                for child in repository.manifests[digest]?.children ?? []
+                where repository.manifests[child]?.subject == nil {
                     repository.manifests[child]?.subject = subject
                 }
             }
         }
         for (tag, digest) in repository.referrerTags where tag.contains(".") {
-            if let subject = RepositoryInventory.referrerSubject(ofTag: tag), repository.manifests[digest]?.subject == nil {
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
+                repository.manifests[digest]?.subject == nil
+            {
                 repository.manifests[digest]?.subject = subject
             }
         }
@@ -112,14 +121,18 @@ public struct InventoryLoader: Sendable {
             for try await result in group {
                 results.append(result)
                 if results.count % 25 == 0 || results.count == tags.count {
-                    progress?(InventoryProgress(repository: repository, phase: "resolving tags", done: results.count, total: tags.count))
+                    progress?(
+                        InventoryProgress(
+                            repository: repository, phase: "resolving tags", done: results.count, total: tags.count))
                 }
             }
             return results
         }
     }
 
-    private func fetchRecords(repository: String, digests: Set<Digest>, allTags: Set<String>) async throws
+    private func fetchRecords(
+        repository: String, digests: Set<Digest>, allTags: Set<String>
+    ) async throws
         -> [(ManifestRecord, [Digest])]
     {
         try await withThrowingTaskGroup(of: (ManifestRecord, [Digest]).self) { group in
@@ -133,9 +146,13 @@ public struct InventoryLoader: Sendable {
     }
 
     /// Reads one manifest (cache first), its config, and its referrers.
-    private func record(repository: String, digest: Digest, allTags: Set<String>) async throws -> (ManifestRecord, [Digest]) {
+    private func record(
+        repository: String, digest: Digest, allTags: Set<String>
+    ) async throws -> (ManifestRecord, [Digest]) {
         let manifest: Manifest
-        if let cached = cache.read(digest), let parsed = try? Manifest(body: cached.body, digest: digest, contentType: cached.mediaType) {
+        if let cached = cache.read(digest),
+            let parsed = try? Manifest(body: cached.body, digest: digest, contentType: cached.mediaType)
+        {
             manifest = parsed
         } else {
             manifest = try await client.manifest(repository: repository, reference: digest.description)
@@ -149,9 +166,11 @@ public struct InventoryLoader: Sendable {
         if manifest.kind == .image, let config = try await config(repository: repository, manifest: manifest) {
             if let platform = config.platform { record.platforms = [platform] }
             record.labels = config.labels
-            record.time = TagTime.from(config.created, source: .configCreated)
+            record.time =
+                TagTime.from(config.created, source: .configCreated)
                 ?? Self.annotationTime(manifest.annotations)
-                ?? (config.created == nil ? .unknown : TagTime(date: nil, source: .implausible, rejected: config.created))
+                ?? (config.created == nil
+                    ? .unknown : TagTime(date: nil, source: .implausible, rejected: config.created))
         } else if manifest.kind == .image {
             record.time = Self.annotationTime(manifest.annotations) ?? .unknown
         }

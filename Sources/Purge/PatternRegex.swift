@@ -37,7 +37,9 @@ public struct PatternRegex: @unchecked Sendable, Equatable {
             let message = "\(error)"
             // The parser's error carries a source range; read it without importing its private module.
             let range = Mirror(reflecting: error).descendant("location", "range") as? Range<String.Index>
-            let column = range.map { pattern.distance(from: pattern.startIndex, to: min($0.lowerBound, pattern.endIndex)) + 1 }
+            let column = range.map {
+                pattern.distance(from: pattern.startIndex, to: min($0.lowerBound, pattern.endIndex)) + 1
+            }
             return (message, column)
         }
     }

@@ -116,7 +116,8 @@ struct PlanDocument: Encodable {
                 },
                 manifests: repository.manifests.map {
                     Manifest(
-                        digest: $0.digest.description, kind: $0.kind.rawValue, tags: $0.tags, action: $0.action.rawValue,
+                        digest: $0.digest.description, kind: $0.kind.rawValue, tags: $0.tags,
+                        action: $0.action.rawValue,
                         reason: $0.reason.label, detail: $0.reason.explanation)
                 }, referrerTagsDeleted: repository.referrerTagsDeleted)
         }

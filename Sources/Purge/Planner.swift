@@ -71,7 +71,8 @@ public enum Planner {
             }
         }
         let tagVerdicts = ordered.map { entry in
-            TagVerdict(tag: entry.tag, digest: entry.digest, time: entry.time, reason: reasons[entry.tag] ?? .notMatched)
+            TagVerdict(
+                tag: entry.tag, digest: entry.digest, time: entry.time, reason: reasons[entry.tag] ?? .notMatched)
         }
 
         // Manifest phase.
@@ -99,7 +100,9 @@ public enum Planner {
         var reasons: [Digest: ManifestReason] = [:]
         let manifests = repository.manifests
         var keptTags: [Digest: [String]] = [:]
-        for verdict in tagVerdicts where verdict.action == .keep { keptTags[verdict.digest, default: []].append(verdict.tag) }
+        for verdict in tagVerdicts where verdict.action == .keep {
+            keptTags[verdict.digest, default: []].append(verdict.tag)
+        }
 
         // Everything a kept root holds: children at any depth, and referrers (and theirs).
         var kept: [Digest: ManifestReason] = [:]
@@ -137,8 +140,11 @@ public enum Planner {
         }
         // Tag-schema indexes (`sha256-<hex>` tags) follow their subject.
         for (tag, digest) in repository.referrerTags where kept[digest] == nil {
-            if let subject = RepositoryInventory.referrerSubject(ofTag: tag), kept[subject] != nil || manifests[subject] == nil {
-                kept[digest] = manifests[subject] == nil ? .subjectNotInView(subject: subject) : .referrerOfKept(subject: subject)
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
+                kept[subject] != nil || manifests[subject] == nil
+            {
+                kept[digest] =
+                    manifests[subject] == nil ? .subjectNotInView(subject: subject) : .referrerOfKept(subject: subject)
             }
         }
         reasons = kept
@@ -163,7 +169,9 @@ public enum Planner {
                 let subject = RepositoryInventory.referrerSubject(ofTag: tag)
             {
                 reasons[digest] = .subjectDeleted(subject: subject)
-            } else if let parent = manifests.values.first(where: { candidateSet.contains($0.digest) && $0.children.contains(digest) }) {
+            } else if let parent = manifests.values.first(where: {
+                candidateSet.contains($0.digest) && $0.children.contains(digest)
+            }) {
                 reasons[digest] = .childOfDeletedIndex(index: parent.digest)
             } else {
                 reasons[digest] = .untagged

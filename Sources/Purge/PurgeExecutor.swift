@@ -40,7 +40,8 @@ public struct PurgeExecutor: Sendable {
             }
         }
         await journal?.close()
-        return ExecutionResult(registry: plan.registry, items: items, journalPath: journal?.path, interrupted: interrupted)
+        return ExecutionResult(
+            registry: plan.registry, items: items, journalPath: journal?.path, interrupted: interrupted)
     }
 
     private struct RepositoryOutcome {
@@ -66,7 +67,8 @@ public struct PurgeExecutor: Sendable {
             for tag in plannedTags where !outcome.items.contains(where: { $0.target == .tag(tag.tag) }) {
                 record(.tag(tag.tag), .skipped(reason: "stopped: \(reason)"))
             }
-            for manifest in plannedManifests where !outcome.items.contains(where: { $0.target == .manifest(manifest.digest) }) {
+            for manifest in plannedManifests
+            where !outcome.items.contains(where: { $0.target == .manifest(manifest.digest) }) {
                 record(.manifest(manifest.digest), .skipped(reason: "stopped: \(reason)"))
             }
         }
@@ -136,7 +138,9 @@ public struct PurgeExecutor: Sendable {
                 record(.tag(tag), .deleted)
             } catch let error as RegistryError where error.kind == .unauthorized || error.kind == .forbidden {
                 record(.tag(tag), .failed(error: error.description))
-                stopAll(Self.permissionMessage(error, action: capabilities.tagDeletion == .native ? "delete" : "push and delete"))
+                stopAll(
+                    Self.permissionMessage(
+                        error, action: capabilities.tagDeletion == .native ? "delete" : "push and delete"))
                 return outcome
             } catch {
                 record(.tag(tag), .failed(error: "\(error)"))
@@ -169,7 +173,9 @@ public struct PurgeExecutor: Sendable {
                 return outcome
             } catch {
                 record(.manifest(manifest.digest), .failed(error: "\(error)"))
-                for tag in tags where tagsToGo[tag] != nil { record(.tag(tag), .failed(error: "its manifest could not be deleted")) }
+                for tag in tags where tagsToGo[tag] != nil {
+                    record(.tag(tag), .failed(error: "its manifest could not be deleted"))
+                }
             }
         }
         return outcome

@@ -13,14 +13,19 @@ public struct PurgeFilter: Sendable, Equatable, CustomStringConvertible {
         let flag = field == .protect ? "--protect" : "--filter"
         let colons = Self.separatorColons(in: text)
         guard colons.count == 1, let colon = colons.first else {
-            let problem = colons.isEmpty ? "has no ':' between repository and tag" : "has \(colons.count) ':' separators"
-            throw PurgeError(field, "\(flag) '\(text)' \(problem); \(Self.expectedForm)", column: colons.dropFirst().first.map { text.distance(from: text.startIndex, to: $0) + 1 })
+            let problem =
+                colons.isEmpty ? "has no ':' between repository and tag" : "has \(colons.count) ':' separators"
+            throw PurgeError(
+                field, "\(flag) '\(text)' \(problem); \(Self.expectedForm)",
+                column: colons.dropFirst().first.map { text.distance(from: text.startIndex, to: $0) + 1 })
         }
         let repository = String(text[..<colon])
         let tag = String(text[text.index(after: colon)...])
         guard !repository.isEmpty, !tag.isEmpty else {
             let side = repository.isEmpty ? "repository" : "tag"
-            throw PurgeError(field, "\(flag) '\(text)' has an empty \(side) part; \(Self.expectedForm)", column: repository.isEmpty ? 1 : text.count)
+            throw PurgeError(
+                field, "\(flag) '\(text)' has an empty \(side) part; \(Self.expectedForm)",
+                column: repository.isEmpty ? 1 : text.count)
         }
         self.text = text
         // The repository must match the whole name (deviation: acr wraps as ^RE$, so a|b matches ax).
@@ -58,9 +63,13 @@ public struct PurgeFilter: Sendable, Equatable, CustomStringConvertible {
                 continue
             }
             if inBracket {
-                if c == "[", text[index...].hasPrefix("[:") || text[index...].hasPrefix("[=") || text[index...].hasPrefix("[.") {
+                if c == "[",
+                    text[index...].hasPrefix("[:") || text[index...].hasPrefix("[=") || text[index...].hasPrefix("[.")
+                {
                     // A POSIX class such as [:digit:]: skip to its closing ":]".
-                    if let close = text[text.index(index, offsetBy: 2)...].range(of: ":]") ?? text[index...].range(of: "=]") ?? text[index...].range(of: ".]") {
+                    if let close = text[text.index(index, offsetBy: 2)...].range(of: ":]") ?? text[index...].range(
+                        of: "=]") ?? text[index...].range(of: ".]")
+                    {
                         index = close.upperBound
                         continue
                     }

@@ -23,7 +23,9 @@ public struct Restorer: Sendable {
         }
         for entry in entries.reversed() where repositories?.contains(entry.repository) ?? true {
             guard entry.digest.matches(entry.manifest) else {
-                record(entry.repository, .manifest(entry.digest), .failed(error: "the journal's copy of this manifest is damaged"))
+                record(
+                    entry.repository, .manifest(entry.digest),
+                    .failed(error: "the journal's copy of this manifest is damaged"))
                 continue
             }
             do {
@@ -39,7 +41,9 @@ public struct Restorer: Sendable {
                     record(entry.repository, .tag(tag), .restored)
                 }
             } catch let error as RegistryError {
-                let blobsGone = error.details.contains { $0.code == "MANIFEST_BLOB_UNKNOWN" || $0.code == "BLOB_UNKNOWN" }
+                let blobsGone = error.details.contains {
+                    $0.code == "MANIFEST_BLOB_UNKNOWN" || $0.code == "BLOB_UNKNOWN"
+                }
                 let message =
                     blobsGone
                     ? "the registry no longer has this manifest's blobs (garbage collection ran); it cannot be restored"

@@ -65,6 +65,7 @@ public enum ResultReport {
             Document(
                 registry: result.registry, deletedTags: result.deletedTags.count,
                 deletedManifests: result.deletedManifests.count, failed: result.failures.count,
-                skipped: result.skips.count, interrupted: result.interrupted, journal: result.journalPath, items: items))
+                skipped: result.skips.count, interrupted: result.interrupted, journal: result.journalPath, items: items)
+        )
     }
 }

@@ -124,7 +124,8 @@ public enum ManifestReason: Sendable, Equatable, Hashable {
         case .referrerOfKept(let subject): return "kept: refers to kept manifest \(subject.short)"
         case .untaggedNotRequested: return "kept: its tags go, but without --untagged the manifest stays"
         case .notMatched: return "kept: not in the purge's scope"
-        case .keptNewest(let rank, let of): return "kept: number \(rank) of the \(of) newest untagged manifests (--keep)"
+        case .keptNewest(let rank, let of):
+            return "kept: number \(rank) of the \(of) newest untagged manifests (--keep)"
         case .locked: return "kept: locked (add --include-locked to delete)"
         case .subjectNotInView(let subject): return "kept: refers to \(subject.short), which is not in view"
         case .excludedByHand: return "kept: excluded by hand"

@@ -87,7 +87,8 @@ actor Authenticator {
 
     static func credentialsNeeded(url: URL, scope: AccessScope?) -> RegistryError {
         RegistryError(
-            .unauthorized, "the registry requires authentication for \(scope?.permissionDescription ?? "access")", status: 401,
+            .unauthorized, "the registry requires authentication for \(scope?.permissionDescription ?? "access")",
+            status: 401,
             url: url.absoluteString,
             hint: "pass -u USER with -p or --password-stdin, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, "
                 + "or run docker login")
@@ -110,12 +111,13 @@ actor Authenticator {
         if let refreshToken {
             // The OAuth2 refresh flow: identity tokens are only good for this, never as Basic.
             var form = URLComponents()
-            form.queryItems = [
-                URLQueryItem(name: "grant_type", value: "refresh_token"),
-                URLQueryItem(name: "refresh_token", value: refreshToken),
-                URLQueryItem(name: "service", value: service ?? registryHost),
-                URLQueryItem(name: "client_id", value: "regsweep"),
-            ] + (scope.isEmpty ? [] : [URLQueryItem(name: "scope", value: scope)])
+            form.queryItems =
+                [
+                    URLQueryItem(name: "grant_type", value: "refresh_token"),
+                    URLQueryItem(name: "refresh_token", value: refreshToken),
+                    URLQueryItem(name: "service", value: service ?? registryHost),
+                    URLQueryItem(name: "client_id", value: "regsweep"),
+                ] + (scope.isEmpty ? [] : [URLQueryItem(name: "scope", value: scope)])
             let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
             request = HTTPRequestData(
                 method: "POST", url: realm, headers: [("Content-Type", "application/x-www-form-urlencoded")],
@@ -139,7 +141,8 @@ actor Authenticator {
             request = HTTPRequestData(url: url, maxResponseBytes: 1 << 20)
             if let basic = credentials.basicAuthorization { request.headers.append(("Authorization", basic)) }
         }
-        logger.debug("token request", metadata: ["realm": "\(Redaction.url(realm.absoluteString))", "scope": "\(scope)"])
+        logger.debug(
+            "token request", metadata: ["realm": "\(Redaction.url(realm.absoluteString))", "scope": "\(scope)"])
         let response = try await transport.send(request)
         switch response.status {
         case 200..<300: break

@@ -55,10 +55,12 @@ public struct DockerCredentials: Sendable {
         if let username = entry.username, let password = entry.password, !username.isEmpty {
             return .basic(username: username, password: password)
         }
-        if let auth = entry.auth, let decoded = Data(base64Encoded: auth).flatMap({ String(data: $0, encoding: .utf8) }),
+        if let auth = entry.auth,
+            let decoded = Data(base64Encoded: auth).flatMap({ String(data: $0, encoding: .utf8) }),
             let colon = decoded.firstIndex(of: ":")
         {
-            return .basic(username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+            return .basic(
+                username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
         }
         return nil
     }

@@ -41,9 +41,11 @@ extension RegistryClient {
         var next: URL? = first
         while let url = next {
             guard seen.insert(url.absoluteString).inserted else {
-                logger.warning("pagination loop: the registry linked back to a page already read; stopping", metadata: [
-                    "url": "\(Redaction.url(url.absoluteString))"
-                ])
+                logger.warning(
+                    "pagination loop: the registry linked back to a page already read; stopping",
+                    metadata: [
+                        "url": "\(Redaction.url(url.absoluteString))"
+                    ])
                 break
             }
             let response = try await send("GET", url, scope: scope)

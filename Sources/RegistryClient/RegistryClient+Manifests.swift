@@ -40,7 +40,8 @@ extension RegistryClient {
                 throw RegistryError(
                     .digestMismatch,
                     "manifest \(repository)@\(requested) arrived with different content (it hashes to \(computed))",
-                    url: url.absoluteString, hint: "the registry or a proxy altered it; do not trust this registry's answers")
+                    url: url.absoluteString,
+                    hint: "the registry or a proxy altered it; do not trust this registry's answers")
             }
             digest = requested
         } else if isSchema1(response), let header = response.header("Docker-Content-Digest").flatMap(Digest.init) {
@@ -69,7 +70,8 @@ extension RegistryClient {
                     digest: digest, mediaType: type, size: response.header("Content-Length").flatMap { Int64($0) })
             }
             let manifest = try await manifest(repository: repository, reference: reference)
-            return ManifestHead(digest: manifest.digest, mediaType: manifest.mediaType, size: Int64(manifest.body.count))
+            return ManifestHead(
+                digest: manifest.digest, mediaType: manifest.mediaType, size: Int64(manifest.body.count))
         case 404:
             return nil
         default:
@@ -84,7 +86,8 @@ extension RegistryClient {
         let scope = AccessScope.repository(repository, "pull")
         let response = try await send("GET", url, scope: scope, maxResponseBytes: maxBytes)
         guard response.status == 200 else {
-            throw failure(response, doing: "fetching blob \(repository)@\(digest)", url: url, method: "GET", scope: scope)
+            throw failure(
+                response, doing: "fetching blob \(repository)@\(digest)", url: url, method: "GET", scope: scope)
         }
         guard digest.matches(response.body) else {
             throw RegistryError(

@@ -16,7 +16,9 @@ extension RegistryClient {
     /// With `.native` the registry deletes the tag itself. With `.placeholder` (distribution 2.x,
     /// which has no tag delete) the tag is first moved onto a unique tiny placeholder manifest, which
     /// is then deleted by digest; deleting the real manifest by digest would take its siblings along.
-    public func deleteTag(repository: String, tag: String, using method: RegistryCapabilities.TagDeletion)
+    public func deleteTag(
+        repository: String, tag: String, using method: RegistryCapabilities.TagDeletion
+    )
         async throws
     {
         switch method {
@@ -64,7 +66,9 @@ extension RegistryClient {
 
     /// Uploads a blob in one request (POST then PUT), skipping it when it is already there.
     @discardableResult
-    public func uploadBlob(repository: String, data: Data, mediaType: String = MediaType.ociEmpty) async throws
+    public func uploadBlob(
+        repository: String, data: Data, mediaType: String = MediaType.ociEmpty
+    ) async throws
         -> Descriptor
     {
         let digest = Digest.sha256(of: data)
@@ -77,9 +81,11 @@ extension RegistryClient {
             let uploadURL = URL(string: location, relativeTo: start)?.absoluteURL,
             var components = URLComponents(url: uploadURL, resolvingAgainstBaseURL: false)
         else {
-            throw failure(started, doing: "starting a blob upload to \(repository)", url: start, method: "POST", scope: scope)
+            throw failure(
+                started, doing: "starting a blob upload to \(repository)", url: start, method: "POST", scope: scope)
         }
-        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "digest", value: digest.description)]
+        components.queryItems =
+            (components.queryItems ?? []) + [URLQueryItem(name: "digest", value: digest.description)]
         guard let finish = components.url else {
             throw RegistryError(.invalidResponse, "the registry's upload location is not a URL", url: location)
         }
@@ -87,14 +93,17 @@ extension RegistryClient {
             "PUT", finish, scope: scope, headers: [("Content-Type", "application/octet-stream")], body: data,
             maxResponseBytes: 1 << 20)
         guard finished.status == 201 || finished.status == 204 || finished.status == 200 else {
-            throw failure(finished, doing: "uploading blob \(digest) to \(repository)", url: finish, method: "PUT", scope: scope)
+            throw failure(
+                finished, doing: "uploading blob \(digest) to \(repository)", url: finish, method: "PUT", scope: scope)
         }
         return descriptor
     }
 
     /// Stores a manifest under a tag or its digest and returns its digest.
     @discardableResult
-    public func putManifest(repository: String, reference: String, body: Data, mediaType: String) async throws
+    public func putManifest(
+        repository: String, reference: String, body: Data, mediaType: String
+    ) async throws
         -> Digest
     {
         let url = try url("/v2/\(repository)/manifests/\(reference)")

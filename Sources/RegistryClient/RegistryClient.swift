@@ -154,7 +154,8 @@ public final class RegistryClient: Sendable {
                 .forbidden, "\(what): permission denied", status: status, url: url.absoluteString, details: details,
                 hint: "the credentials need \(permission)")
         case 404:
-            return RegistryError(.notFound, "\(what): not found", status: status, url: url.absoluteString, details: details)
+            return RegistryError(
+                .notFound, "\(what): not found", status: status, url: url.absoluteString, details: details)
         case 405 where method == "DELETE", 400 where method == "DELETE" && codes.contains("UNSUPPORTED"):
             return RegistryError(
                 .deleteDisabled, "\(what): deletion is disabled on this registry", status: status,
@@ -168,14 +169,16 @@ public final class RegistryClient: Sendable {
         case 429:
             return RegistryError(
                 .rateLimited, "\(what): rate limited by the registry", status: status, url: url.absoluteString,
-                details: details, hint: "wait (Retry-After: \(response.header("Retry-After") ?? "not given")) "
+                details: details,
+                hint: "wait (Retry-After: \(response.header("Retry-After") ?? "not given")) "
                     + "or lower --concurrency")
         case 500..<600:
             return RegistryError(
                 .server, "\(what): the registry failed", status: status, url: url.absoluteString, details: details,
                 hint: "retried \(retry.maxAttempts) times; try again later")
         default:
-            return RegistryError(.http, "\(what): unexpected answer", status: status, url: url.absoluteString, details: details)
+            return RegistryError(
+                .http, "\(what): unexpected answer", status: status, url: url.absoluteString, details: details)
         }
     }
 }

@@ -12,7 +12,9 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// Makes an endpoint from `-r`. Plain HTTP is used for loopback hosts (unless a CA certificate
     /// says the registry speaks TLS) and when `plainHTTP` is set; anywhere else it is refused,
     /// because credentials would cross the network in clear.
-    public static func parse(_ text: String, plainHTTP: Bool = false, hasCACertificate: Bool = false)
+    public static func parse(
+        _ text: String, plainHTTP: Bool = false, hasCACertificate: Bool = false
+    )
         throws(RegistryError) -> RegistryEndpoint
     {
         var rest = text.trimmingCharacters(in: .whitespaces)
@@ -40,7 +42,8 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
             scheme = "http"
         case nil: scheme = plainHTTP || (loopback && !hasCACertificate) ? "http" : "https"
         case let other?:
-            throw RegistryError(.invalidInput, "unknown scheme \(other):// in '\(text)'", hint: "use https:// or http://")
+            throw RegistryError(
+                .invalidInput, "unknown scheme \(other):// in '\(text)'", hint: "use https:// or http://")
         }
         let hub = ["docker.io", "index.docker.io", "registry-1.docker.io"].contains(rest)
         return RegistryEndpoint(name: rest, scheme: scheme, apiHost: hub ? "registry-1.docker.io" : rest)

@@ -60,7 +60,9 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
         var text = summary
         if let status { text += " (HTTP \(status))" }
         if !details.isEmpty {
-            text += ": " + details.map { $0.message.isEmpty ? $0.code : "\($0.code): \($0.message)" }
+            text +=
+                ": "
+                + details.map { $0.message.isEmpty ? $0.code : "\($0.code): \($0.message)" }
                 .joined(separator: "; ")
         }
         if let url { text += " [\(url)]" }

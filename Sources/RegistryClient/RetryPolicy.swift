@@ -38,7 +38,8 @@ public struct RetryPolicy: Sendable {
         }
         let exponent = min(attempt - 1, 16)
         let ceiling = min(baseDelay * (1 << exponent), maxDelay)
-        let ceilingMillis = max(1, Int64(ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000))
+        let ceilingMillis = max(
+            1, Int64(ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000))
         return .milliseconds(Int64.random(in: ceilingMillis / 2...ceilingMillis))
     }
 

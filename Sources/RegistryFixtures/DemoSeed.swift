@@ -55,7 +55,9 @@ public enum DemoSeed {
         let platforms = [
             Platform(architecture: "amd64", os: "linux"), Platform(architecture: "arm64", os: "linux", variant: "v8"),
         ]
-        for (version, created) in [("1.0", day(2023, 3, 1)), ("1.1", day(2023, 6, 1)), ("2.0", now.addingTimeInterval(-5 * 86400))] {
+        for (version, created) in [
+            ("1.0", day(2023, 3, 1)), ("1.1", day(2023, 6, 1)), ("2.0", now.addingTimeInterval(-5 * 86400)),
+        ] {
             try await pusher.pushIndex(
                 repository: "platform-app", tags: version == "2.0" ? [version, "latest"] : [version],
                 children: platforms.map {
@@ -66,7 +68,8 @@ public enum DemoSeed {
         progress?("signed-app (signatures as referrers and cosign tags)")
         for (version, created) in [("1.0", day(2023, 1, 20)), ("1.1", day(2023, 2, 20))] {
             let image = try await pusher.pushImage(
-                repository: "signed-app", tags: [version], spec: ImageSpec(seed: "signed-app:" + version, created: created))
+                repository: "signed-app", tags: [version],
+                spec: ImageSpec(seed: "signed-app:" + version, created: created))
             try await pusher.pushReferrer(repository: "signed-app", subject: image, style: .tagSchema)
             try await pusher.pushReferrer(repository: "signed-app", subject: image, style: .cosignTag(suffix: "sig"))
         }

@@ -1,6 +1,7 @@
-import struct Crypto.SHA256
 import Foundation
 import RegistryClient
+
+import struct Crypto.SHA256
 
 /// Pushes synthetic images, indexes and referrers through the real registry API.
 ///
@@ -37,7 +38,9 @@ public struct FixturePusher: Sendable {
 
     /// Pushes one image per child spec, then an index of them tagged with `tags`.
     @discardableResult
-    public func pushIndex(repository: String, tags: [String], children: [ImageSpec]) async throws -> (
+    public func pushIndex(
+        repository: String, tags: [String], children: [ImageSpec]
+    ) async throws -> (
         index: Descriptor, children: [Descriptor]
     ) {
         var descriptors: [Descriptor] = []
@@ -90,7 +93,8 @@ public struct FixturePusher: Sendable {
                 "schemaVersion": 2, "mediaType": MediaType.ociIndex, "manifests": entries.map(Self.json),
             ]
             let indexBody = try JSONSerialization.data(withJSONObject: index, options: [.sortedKeys])
-            try await client.putManifest(repository: repository, reference: tag, body: indexBody, mediaType: MediaType.ociIndex)
+            try await client.putManifest(
+                repository: repository, reference: tag, body: indexBody, mediaType: MediaType.ociIndex)
             return referrer
         case .cosignTag(let suffix):
             let body = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys])
@@ -103,13 +107,15 @@ public struct FixturePusher: Sendable {
     /// Points `tag` at an existing manifest (by re-putting its exact bytes).
     public func retag(repository: String, tag: String, to digest: Digest) async throws {
         let manifest = try await client.manifest(repository: repository, reference: digest.description)
-        try await client.putManifest(repository: repository, reference: tag, body: manifest.body, mediaType: manifest.mediaType)
+        try await client.putManifest(
+            repository: repository, reference: tag, body: manifest.body, mediaType: manifest.mediaType)
     }
 
     private func put(repository: String, tags: [String], body: Data, mediaType: String) async throws -> Descriptor {
         let digest = Digest.sha256(of: body)
         if tags.isEmpty {
-            try await client.putManifest(repository: repository, reference: digest.description, body: body, mediaType: mediaType)
+            try await client.putManifest(
+                repository: repository, reference: digest.description, body: body, mediaType: mediaType)
         }
         for tag in tags {
             try await client.putManifest(repository: repository, reference: tag, body: body, mediaType: mediaType)

@@ -57,7 +57,9 @@ struct ManifestCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
         @Option(help: "The repository, e.g. my-app.") var repository: String
         @Argument(help: "The digests to delete (sha256:…).") var digests: [String]
-        @Option(name: .customLong("journal"), help: "Where to record what is deleted (default under $XDG_STATE_HOME/regsweep).")
+        @Option(
+            name: .customLong("journal"),
+            help: "Where to record what is deleted (default under $XDG_STATE_HOME/regsweep).")
         var journalPath: String?
 
         func validate() throws {
@@ -86,10 +88,14 @@ struct ManifestCommand: AsyncParsableCommand {
                         try await journal.append(
                             JournalEntry(
                                 time: Date(), registry: client.endpoint.name, repository: repository,
-                                operation: .manifest, digest: digest, mediaType: manifest.mediaType, manifest: manifest.body,
+                                operation: .manifest, digest: digest, mediaType: manifest.mediaType,
+                                manifest: manifest.body,
                                 tags: tags))
                         try await client.deleteManifest(repository: repository, digest: digest)
-                        if !tags.isEmpty { Console.note("\(repository)@\(digest.short) took tags \(tags.joined(separator: ", ")) with it") }
+                        if !tags.isEmpty {
+                            Console.note(
+                                "\(repository)@\(digest.short) took tags \(tags.joined(separator: ", ")) with it")
+                        }
                         print("Deleted \(client.endpoint.name)/\(repository)@\(digest)")
                     } catch {
                         failed += 1
@@ -97,7 +103,8 @@ struct ManifestCommand: AsyncParsableCommand {
                     }
                 }
                 await journal.close()
-                Console.note("Journal: \(journal.path) (undo with: regsweep restore \(journal.path) -r \(client.endpoint.name))")
+                Console.note(
+                    "Journal: \(journal.path) (undo with: regsweep restore \(journal.path) -r \(client.endpoint.name))")
                 return failed
             }
             if failed > 0 { throw ExitCode.failure }
@@ -121,7 +128,8 @@ struct ManifestRow: Encodable {
 
     static func rows(of repository: RepositoryInventory) -> [ManifestRow] {
         repository.manifests.values.sorted { $0.digest < $1.digest }.map { record in
-            let tags = repository.tags(pointingTo: record.digest)
+            let tags =
+                repository.tags(pointingTo: record.digest)
                 + repository.referrerTags.filter { $0.value == record.digest }.map(\.key).sorted()
             let kind: String
             switch record.kind {

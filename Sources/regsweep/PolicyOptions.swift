@@ -10,7 +10,8 @@ struct PolicyOptions: ParsableArguments {
             valueName: "repo:tag"))
     var filters: [String] = []
 
-    @Option(help: ArgumentHelp("Only tags older than this: 30d, 1d3h, 15m, 0d (0d ignores age).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp("Only tags older than this: 30d, 1d3h, 15m, 0d (0d ignores age).", valueName: "duration"))
     var ago: String?
 
     @Option(help: "Per repository, spare the N newest tags among those that would be deleted.")

@@ -48,7 +48,7 @@ struct PurgeCommand: AsyncParsableCommand {
                 switch output {
                 case .text:
                     print(PlanReport.dryRunText(plan))
-                    PlanReport.notes(plan).forEach { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                    for note in PlanReport.notes(plan) { Console.note(note) }
                 case .json: print(try PlanReport.json(plan))
                 }
                 return true
@@ -59,7 +59,9 @@ struct PurgeCommand: AsyncParsableCommand {
                     print("Number of deleted tags: 0")
                     print("Number of deleted manifests: 0")
                 } else {
-                    print(try ResultReport.json(ExecutionResult(registry: plan.registry, items: [], journalPath: nil, interrupted: false)))
+                    print(
+                        try ResultReport.json(
+                            ExecutionResult(registry: plan.registry, items: [], journalPath: nil, interrupted: false)))
                 }
                 return true
             }
@@ -88,7 +90,8 @@ struct PurgeCommand: AsyncParsableCommand {
             case .text: print(ResultReport.summary(result))
             case .json: print(try ResultReport.json(result))
             }
-            Console.note("Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(registryName))")
+            Console.note(
+                "Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(registryName))")
             return result.succeeded
         }
         if !succeeded { throw ExitCode.failure }
@@ -102,14 +105,17 @@ enum PurgeSession {
         let names: [String]
         do {
             names = try await client.repositories().filter { policy.selects(repository: $0) }
-        } catch let error as RegistryError where [.unauthorized, .forbidden, .notFound, .unsupported].contains(error.kind) {
+        } catch let error as RegistryError
+            where [.unauthorized, .forbidden, .notFound, .unsupported].contains(error.kind)
+        {
             // Without catalog access, filters that name repositories literally still work.
             let literal = policy.filters.compactMap(\.literalRepository)
             guard literal.count == policy.filters.count, !literal.isEmpty else {
                 throw RegistryError(
                     error.kind, "cannot list repositories: \(error.summary)", status: error.status, url: error.url,
                     details: error.details,
-                    hint: "the credentials lack catalog access; name repositories literally in --filter (e.g. my-app:.*)")
+                    hint:
+                        "the credentials lack catalog access; name repositories literally in --filter (e.g. my-app:.*)")
             }
             names = Array(Set(literal)).sorted()
         }

@@ -5,19 +5,26 @@ import RegistryClient
 
 /// The options every command that talks to a registry shares.
 struct RegistryOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("registry")], help: "The registry: HOST[:PORT], e.g. myregistry.azurecr.io or 127.0.0.1:5000.")
+    @Option(
+        name: [.short, .customLong("registry")],
+        help: "The registry: HOST[:PORT], e.g. myregistry.azurecr.io or 127.0.0.1:5000.")
     var registry: String
 
-    @Option(name: [.short, .customLong("username")], help: "Username (else $REGSWEEP_USERNAME, else Docker's config.json).")
+    @Option(
+        name: [.short, .customLong("username")], help: "Username (else $REGSWEEP_USERNAME, else Docker's config.json).")
     var username: String?
 
-    @Option(name: [.short, .customLong("password")], help: "Password or token. Prefer --password-stdin: arguments show up in `ps`.")
+    @Option(
+        name: [.short, .customLong("password")],
+        help: "Password or token. Prefer --password-stdin: arguments show up in `ps`.")
     var password: String?
 
     @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input.")
     var passwordStdin = false
 
-    @Flag(name: .customLong("plain-http"), help: "Speak plain HTTP to a non-loopback registry (loopback hosts use HTTP already).")
+    @Flag(
+        name: .customLong("plain-http"),
+        help: "Speak plain HTTP to a non-loopback registry (loopback hosts use HTTP already).")
     var plainHTTP = false
 
     @Option(name: .customLong("ca-cert"), help: "A PEM file of CA certificates to trust for the registry's TLS.")
@@ -70,7 +77,10 @@ struct RegistryOptions: ParsableArguments {
     /// Runs `body` with a client for the registry, shutting the connections down afterwards.
     func withClient<T>(_ body: (RegistryClient) async throws -> T) async throws -> T {
         let endpoint = try RegistryEndpoint.parse(registry, plainHTTP: plainHTTP, hasCACertificate: caCert != nil)
-        if insecure { Console.warn("--insecure: TLS certificates are not verified; anyone on the path can read and change traffic") }
+        if insecure {
+            Console.warn(
+                "--insecure: TLS certificates are not verified; anyone on the path can read and change traffic")
+        }
         let credentials = try credentials(for: endpoint)
         var logger = Logger(label: "regsweep") { _ in StreamLogHandler.standardError(label: "regsweep") }
         logger.logLevel = verbose ? .debug : .warning

@@ -16,7 +16,8 @@ struct RepositoryCommand: AsyncParsableCommand {
         func run() async throws {
             let names = try await registry.withClient { try await $0.repositories() }.sorted()
             switch output {
-            case .text: names.forEach { print($0) }
+            case .text:
+                for name in names { print(name) }
             case .json: try Console.printJSON(names)
             }
         }

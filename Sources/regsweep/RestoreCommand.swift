@@ -43,7 +43,10 @@ struct RestoreCommand: AsyncParsableCommand {
             print("Number of restored manifests: \(restoredManifests)")
             if failed > 0 { print("Number of failures: \(failed)") }
         case .json:
-            print(try ResultReport.json(ExecutionResult(registry: entries[0].registry, items: items, journalPath: journal, interrupted: false)))
+            print(
+                try ResultReport.json(
+                    ExecutionResult(
+                        registry: entries[0].registry, items: items, journalPath: journal, interrupted: false)))
         }
         if failed > 0 { throw ExitCode.failure }
     }

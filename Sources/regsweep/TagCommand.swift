@@ -43,7 +43,9 @@ struct TagCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
         @Option(help: "The repository, e.g. my-app.") var repository: String
         @Argument(help: "The tags to delete.") var tags: [String]
-        @Option(name: .customLong("journal"), help: "Where to record what is deleted (default under $XDG_STATE_HOME/regsweep).")
+        @Option(
+            name: .customLong("journal"),
+            help: "Where to record what is deleted (default under $XDG_STATE_HOME/regsweep).")
         var journalPath: String?
 
         func validate() throws {
@@ -66,7 +68,8 @@ struct TagCommand: AsyncParsableCommand {
                         try await journal.append(
                             JournalEntry(
                                 time: Date(), registry: client.endpoint.name, repository: repository, operation: .tag,
-                                digest: manifest.digest, mediaType: manifest.mediaType, manifest: manifest.body, tags: [tag]))
+                                digest: manifest.digest, mediaType: manifest.mediaType, manifest: manifest.body,
+                                tags: [tag]))
                         try await client.deleteTag(repository: repository, tag: tag, using: capabilities.tagDeletion)
                         print("Deleted \(client.endpoint.name)/\(repository):\(tag)")
                     } catch {
@@ -75,7 +78,8 @@ struct TagCommand: AsyncParsableCommand {
                     }
                 }
                 await journal.close()
-                Console.note("Journal: \(journal.path) (undo with: regsweep restore \(journal.path) -r \(client.endpoint.name))")
+                Console.note(
+                    "Journal: \(journal.path) (undo with: regsweep restore \(journal.path) -r \(client.endpoint.name))")
                 return failed
             }
             if failed > 0 { throw ExitCode.failure }

@@ -39,32 +39,44 @@ import Testing
 
     @Test func indexChildrenStayWithTheIndexAndGoWithIt() async throws {
         try await TestRegistry.with { registry in
-            let platforms = [Platform(architecture: "amd64", os: "linux"), Platform(architecture: "arm64", os: "linux")]
+            let platforms = [
+                Platform(architecture: "amd64", os: "linux"), Platform(architecture: "arm64", os: "linux"),
+            ]
             let (old, new) = try await registry.withClient { client in
                 let pusher = FixturePusher(client: client)
                 let old = try await pusher.pushIndex(
                     repository: "multi", tags: ["1.0"],
-                    children: platforms.map { ImageSpec(seed: "old-\($0)", created: DemoSeed.day(2023, 1, 1), platform: $0) })
+                    children: platforms.map {
+                        ImageSpec(seed: "old-\($0)", created: DemoSeed.day(2023, 1, 1), platform: $0)
+                    })
                 let new = try await pusher.pushIndex(
                     repository: "multi", tags: ["2.0"],
-                    children: platforms.map { ImageSpec(seed: "new-\($0)", created: DemoSeed.day(2024, 1, 1), platform: $0) })
+                    children: platforms.map {
+                        ImageSpec(seed: "new-\($0)", created: DemoSeed.day(2024, 1, 1), platform: $0)
+                    })
                 return (old, new)
             }
             // Tag-only purge: the index and its children all stay.
-            let (tagPlan, _) = try await LivePurge(registry: registry).plan(["multi"], filters: ["multi:^2"], untagged: true)
+            let (tagPlan, _) = try await LivePurge(registry: registry).plan(
+                ["multi"], filters: ["multi:^2"], untagged: true)
             for child in new.children {
-                #expect(tagPlan.reason("multi", manifest: child.digest) == .childOfDeletedIndex(index: new.index.digest))
+                #expect(
+                    tagPlan.reason("multi", manifest: child.digest) == .childOfDeletedIndex(index: new.index.digest))
             }
             for child in old.children {
                 #expect(tagPlan.reason("multi", manifest: child.digest) == .childOfKeptIndex(index: old.index.digest))
             }
-            let (_, result) = try await LivePurge(registry: registry).run(["multi"], filters: ["multi:^1"], untagged: true)
+            let (_, result) = try await LivePurge(registry: registry).run(
+                ["multi"], filters: ["multi:^1"], untagged: true)
             #expect(result.succeeded)
-            #expect(Set(result.deletedManifests.map(\.target)) == Set(([old.index] + old.children).map { .manifest($0.digest) }))
+            #expect(
+                Set(result.deletedManifests.map(\.target))
+                    == Set(([old.index] + old.children).map { .manifest($0.digest) }))
             let present = try await registry.withClient { client in
                 var present: [Digest: Bool] = [:]
                 for child in old.children + new.children {
-                    present[child.digest] = try await client.head(repository: "multi", reference: child.digest.description) != nil
+                    present[child.digest] =
+                        try await client.head(repository: "multi", reference: child.digest.description) != nil
                 }
                 return present
             }
@@ -81,9 +93,12 @@ import Testing
                 var signed: [(image: Descriptor, referrer: Descriptor, cosign: Descriptor)] = []
                 for (tag, year) in [("1.0", 2023), ("2.0", 2024)] {
                     let image = try await pusher.pushImage(
-                        repository: "signed", tags: [tag], spec: ImageSpec(seed: "signed-\(tag)", created: DemoSeed.day(year, 1, 1)))
-                    let referrer = try await pusher.pushReferrer(repository: "signed", subject: image, style: .tagSchema)
-                    let cosign = try await pusher.pushReferrer(repository: "signed", subject: image, style: .cosignTag(suffix: "sig"))
+                        repository: "signed", tags: [tag],
+                        spec: ImageSpec(seed: "signed-\(tag)", created: DemoSeed.day(year, 1, 1)))
+                    let referrer = try await pusher.pushReferrer(
+                        repository: "signed", subject: image, style: .tagSchema)
+                    let cosign = try await pusher.pushReferrer(
+                        repository: "signed", subject: image, style: .cosignTag(suffix: "sig"))
                     signed.append((image, referrer, cosign))
                 }
                 return signed
@@ -92,14 +107,19 @@ import Testing
             let (plan, result) = try await LivePurge(registry: registry).run(
                 ["signed"], filters: ["signed:.*"], untagged: true, protect: ["signed:^2\\.0$"])
             #expect(result.succeeded)
-            #expect(plan.reason("signed", manifest: signed[1].referrer.digest) == .referrerOfKept(subject: signed[1].image.digest))
+            #expect(
+                plan.reason("signed", manifest: signed[1].referrer.digest)
+                    == .referrerOfKept(subject: signed[1].image.digest))
             let deleted = Set(result.deletedManifests.map(\.target))
             #expect(deleted.contains(.manifest(signed[0].image.digest)))
             #expect(deleted.contains(.manifest(signed[0].referrer.digest)))
             #expect(deleted.contains(.manifest(signed[0].cosign.digest)))
             #expect(!deleted.contains(.manifest(signed[1].image.digest)))
             let tags = try await registry.skopeoTags("signed")
-            #expect(tags.sorted() == ["2.0", signed[1].image.digest.referrersTag, signed[1].image.digest.referrersTag + ".sig"].sorted())
+            #expect(
+                tags.sorted()
+                    == ["2.0", signed[1].image.digest.referrersTag, signed[1].image.digest.referrersTag + ".sig"]
+                    .sorted())
         }
     }
 
@@ -109,11 +129,17 @@ import Testing
                 let pusher = FixturePusher(client: client)
                 let tie = DemoSeed.day(2024, 5, 5)
                 for tag in ["b", "a", "c"] {
-                    try await pusher.pushImage(repository: "r", tags: [tag], spec: ImageSpec(seed: "r-\(tag)", created: tie))
+                    try await pusher.pushImage(
+                        repository: "r", tags: [tag], spec: ImageSpec(seed: "r-\(tag)", created: tie))
                 }
-                try await pusher.pushImage(repository: "r", tags: ["epoch"], spec: ImageSpec(seed: "r-epoch", created: Date(timeIntervalSince1970: 0)))
-                try await pusher.pushImage(repository: "r", tags: ["nodate"], spec: ImageSpec(seed: "r-nodate", created: nil))
-                try await pusher.pushImage(repository: "r", tags: ["release"], spec: ImageSpec(seed: "r-release", created: DemoSeed.day(2020, 1, 1)))
+                try await pusher.pushImage(
+                    repository: "r", tags: ["epoch"],
+                    spec: ImageSpec(seed: "r-epoch", created: Date(timeIntervalSince1970: 0)))
+                try await pusher.pushImage(
+                    repository: "r", tags: ["nodate"], spec: ImageSpec(seed: "r-nodate", created: nil))
+                try await pusher.pushImage(
+                    repository: "r", tags: ["release"],
+                    spec: ImageSpec(seed: "r-release", created: DemoSeed.day(2020, 1, 1)))
             }
             let (plan, result) = try await LivePurge(registry: registry).run(
                 ["r"], filters: ["r:.*"], ago: "30d", keep: 1, untagged: true, protect: ["r:^release$"])
@@ -180,7 +206,9 @@ import Testing
             let journal = try #require(result.journalPath)
             let entries = try Journal.read(path: journal)
             #expect(entries.count == 4)
-            let restored = try await registry.withClient { client in await Restorer(client: client).restore(entries: entries) }
+            let restored = try await registry.withClient { client in
+                await Restorer(client: client).restore(entries: entries)
+            }
             #expect(restored.allSatisfy { $0.outcome == .restored })
             #expect(try await registry.tagMap("my-app") == before)
         }
@@ -189,7 +217,8 @@ import Testing
     @Test func deletionDisabledStopsTheRepositoryWithAHint() async throws {
         try await TestRegistry.with(deleteEnabled: false) { registry in
             try await registry.seedArticleScenario()
-            let (_, result) = try await LivePurge(registry: registry).run(["my-app"], filters: ["my-app:^1"], untagged: true)
+            let (_, result) = try await LivePurge(registry: registry).run(
+                ["my-app"], filters: ["my-app:^1"], untagged: true)
             #expect(!result.succeeded || !result.skips.isEmpty)
             #expect(result.deletedTags.isEmpty)
             let reasons = result.skips.compactMap { item -> String? in

@@ -15,7 +15,8 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
     func send(_ request: HTTPRequestData) async throws(RegistryError) -> HTTPResponseData {
         let path = request.url.path
         let kind =
-            path.contains("/manifests/sha256:") ? "manifest-by-digest"
+            path.contains("/manifests/sha256:")
+            ? "manifest-by-digest"
             : path.contains("/manifests/") ? "manifest-by-tag" : path.contains("/blobs/") ? "blob" : "other"
         lock.withLock { counts["\(request.method) \(kind)", default: 0] += 1 }
         return try await inner.send(request)

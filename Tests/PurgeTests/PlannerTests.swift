@@ -68,7 +68,8 @@ import Testing
 
     @Test func dryRunTextHasTheArticleStructure() throws {
         let plan = try plan(["my-app:^((?!prod|dev).)*$"], untagged: true)
-        let lines = PlanReport.dryRunText(plan).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = PlanReport.dryRunText(plan).split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         #expect(lines[0] == PlanReport.dryRunBanner)
         #expect(lines[1] == "This repository would be deleted: my-app")
         #expect(Array(lines[2...5]) == ["4.0.0", "3.0.0", "2.0.0", "1.0.0"].map { "example.io/my-app:\($0)" })
@@ -144,7 +145,8 @@ import Testing
         let plan = Planner.plan(
             inventory: builder.inventory, policy: policy, now: now,
             marks: [
-                HandMark(repository: "r", tag: "a", kind: .exclude), HandMark(repository: "r", tag: "b", kind: .include),
+                HandMark(repository: "r", tag: "a", kind: .exclude),
+                HandMark(repository: "r", tag: "b", kind: .include),
             ])
         #expect(plan.reason("r", tag: "a") == .excludedByHand)
         #expect(plan.reason("r", tag: "b") == .markedByHand)
@@ -196,8 +198,10 @@ import Testing
 
     @Test func spaceFreedCountsOnlyBlobsNoKeptManifestUses() throws {
         var builder = InventoryBuilder()
-        builder.image("r", "a", tags: ["a"], created: InventoryBuilder.day(1), blobs: [("base", 1000), ("a-layer", 300)])
-        builder.image("r", "b", tags: ["b"], created: InventoryBuilder.day(2), blobs: [("base", 1000), ("b-layer", 70)])
+        builder.image(
+            "r", "a", tags: ["a"], created: InventoryBuilder.day(1), blobs: [("base", 1000), ("a-layer", 300)])
+        builder.image(
+            "r", "b", tags: ["b"], created: InventoryBuilder.day(2), blobs: [("base", 1000), ("b-layer", 70)])
         let policy = try PurgePolicy.parse(filters: ["r:^a$"], ago: "0d", untagged: true)
         let plan = Planner.plan(inventory: builder.inventory, policy: policy, now: now)
         // a's body ("a": 1 byte) + its own layer; the shared base stays.

@@ -30,7 +30,9 @@ struct LivePurge {
     ) async throws -> (PurgePlan, ExecutionResult) {
         let (plan, inventory) = try await plan(
             repositories, filters: filters, ago: ago, keep: keep, untagged: untagged, protect: protect)
-        let journalPath = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
+        let journalPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "journal-\(UUID().uuidString).jsonl"
+        ).path
         let result = try await registry.withClient { client in
             try await between?(client)
             let executor = PurgeExecutor(client: client, journal: try Journal(path: journalPath))
