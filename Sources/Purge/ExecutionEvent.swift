@@ -20,6 +20,12 @@ public struct ExecutionItem: Sendable, Equatable {
     public var target: Target
     public var outcome: Outcome
 
+    public init(repository: String, target: Target, outcome: Outcome) {
+        self.repository = repository
+        self.target = target
+        self.outcome = outcome
+    }
+
     /// `registry/repo:tag` or `registry/repo@digest`.
     public func reference(registry: String) -> String {
         switch target {

@@ -7,12 +7,16 @@ public struct PatternRegex: @unchecked Sendable, Equatable {
     public let pattern: String
     private let regex: NSRegularExpression
 
-    /// Compiles `pattern`; `field` and `quoted` name the input in the error.
-    public init(_ pattern: String, field: PurgeError.Field, quoted: String, offset: Int = 0) throws(PurgeError) {
-        self.pattern = pattern
+    /// Compiles `pattern`; with `wholeMatch` it must match the entire text (`^(?:…)$`). `quoted`
+    /// names the whole input in the error, and `offset` is where the pattern starts in it.
+    public init(
+        _ pattern: String, wholeMatch: Bool = false, field: PurgeError.Field, quoted: String, offset: Int = 0
+    ) throws(PurgeError) {
+        self.pattern = wholeMatch ? "^(?:\(pattern))$" : pattern
         do {
-            regex = try NSRegularExpression(pattern: pattern)
+            regex = try NSRegularExpression(pattern: self.pattern)
         } catch {
+            // Diagnose the user's own text so the column points into what they typed.
             let (message, column) = Self.diagnose(pattern)
             let at = column.map { " at column \($0 + offset)" } ?? ""
             throw PurgeError(

@@ -14,7 +14,11 @@ public struct PurgeFilter: Sendable, Equatable, CustomStringConvertible {
         let colons = Self.separatorColons(in: text)
         guard colons.count == 1, let colon = colons.first else {
             let problem =
-                colons.isEmpty ? "has no ':' between repository and tag" : "has \(colons.count) ':' separators"
+                !colons.isEmpty
+                ? "has \(colons.count) ':' separators"
+                : text.contains(":")
+                    ? "has no ':' outside a bracket expression or group (is a '[' left unclosed?)"
+                    : "has no ':' between repository and tag"
             throw PurgeError(
                 field, "\(flag) '\(text)' \(problem); \(Self.expectedForm)",
                 column: colons.dropFirst().first.map { text.distance(from: text.startIndex, to: $0) + 1 })
@@ -29,7 +33,7 @@ public struct PurgeFilter: Sendable, Equatable, CustomStringConvertible {
         }
         self.text = text
         // The repository must match the whole name (deviation: acr wraps as ^RE$, so a|b matches ax).
-        self.repository = try PatternRegex("^(?:\(repository))$", field: field, quoted: text, offset: -4)
+        self.repository = try PatternRegex(repository, wholeMatch: true, field: field, quoted: text)
         self.tag = try PatternRegex(tag, field: field, quoted: text, offset: repository.count + 1)
     }
 

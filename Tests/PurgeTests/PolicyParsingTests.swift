@@ -33,8 +33,10 @@ import Testing
         #expect(error.message.contains("'v1.('"))
         #expect(error.column == 12)
         #expect(error.message.contains("column 12"))
-        let repositoryError = try #require(throws: PurgeError.self) { try PurgeFilter("my-[app:latest") }
-        #expect(repositoryError.message.contains("my-[app"))
+        let repositoryError = try #require(throws: PurgeError.self) { try PurgeFilter("my-(app:latest") }
+        #expect(repositoryError.message.contains("'my-(app'"))
+        let unclosed = try #require(throws: PurgeError.self) { try PurgeFilter("my-[app:latest") }
+        #expect(unclosed.message.contains("left unclosed"))
     }
 
     @Test func repositoryMustMatchWholeName() throws {
