@@ -31,12 +31,28 @@ extension RegistryClient {
                     response, doing: "deleting tag \(repository):\(tag)", url: url, method: "DELETE", scope: scope)
             }
         case .placeholder:
+            // Keep the original so the tag can be put back if the second step fails: a tag left
+            // on the placeholder would be worse than a tag not deleted.
+            let original: Manifest
+            do {
+                original = try await manifest(repository: repository, reference: tag)
+            } catch let error as RegistryError where error.kind == .notFound {
+                throw RegistryError(
+                    .notFound, "tag \(repository):\(tag) does not exist", status: error.status, url: error.url,
+                    details: error.details)
+            }
             let placeholder = try Self.placeholderManifest()
-            let emptyConfig = Data("{}".utf8)
-            _ = try await uploadBlob(repository: repository, data: emptyConfig)
+            _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
             let digest = try await putManifest(
                 repository: repository, reference: tag, body: placeholder, mediaType: MediaType.ociManifest)
-            try await deleteManifest(repository: repository, digest: digest)
+            do {
+                try await deleteManifest(repository: repository, digest: digest)
+            } catch {
+                try? await putManifest(
+                    repository: repository, reference: tag, body: original.body, mediaType: original.mediaType)
+                try? await deleteManifest(repository: repository, digest: digest)
+                throw error
+            }
         }
     }
 
