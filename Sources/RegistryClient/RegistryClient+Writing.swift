@@ -137,37 +137,43 @@ extension RegistryClient {
     /// zeros and a random tag that cannot exist, and asks for the referrers of the zero digest.
     /// A registry that can delete answers 404 (nothing there); one that cannot answers 400/405.
     public func capabilities(repository: String) async throws -> RegistryCapabilities {
-        let zero = Digest("sha256:" + String(repeating: "0", count: 64))
-        let scope = AccessScope.repository(repository, "delete")
+        let zero = "sha256:" + String(repeating: "0", count: 64)
+        let delete = AccessScope.repository(repository, "delete")
+        let pull = AccessScope.repository(repository, "pull")
+        // Each probe answers for itself: credentials without delete rights still learn the rest.
         var deleteEnabled: Bool?
-        var tagDeletion = RegistryCapabilities.TagDeletion.placeholder
-        if let zero {
-            let url = try url("/v2/\(repository)/manifests/\(zero)")
-            let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
-            switch response.status {
+        if let status = await probe("DELETE", "/v2/\(repository)/manifests/\(zero)", scope: delete) {
+            switch status.code {
             case 404, 202: deleteEnabled = true
             case 405: deleteEnabled = false
-            case 400: deleteEnabled = !RegistryError.details(from: response.body).contains { $0.code == "UNSUPPORTED" }
+            case 400: deleteEnabled = !status.details.contains { $0.code == "UNSUPPORTED" }
             default: deleteEnabled = nil
             }
         }
+        var tagDeletion = RegistryCapabilities.TagDeletion.placeholder
         if deleteEnabled == true {
-            let probe = "regsweep-probe-" + UUID().uuidString.lowercased().prefix(18)
-            let url = try url("/v2/\(repository)/manifests/\(probe)")
-            let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
-            if response.status == 404 { tagDeletion = .native }
+            let tag = "regsweep-probe-" + UUID().uuidString.lowercased().prefix(18)
+            if await probe("DELETE", "/v2/\(repository)/manifests/\(tag)", scope: delete)?.code == 404 {
+                tagDeletion = .native
+            }
         }
-        var referrersAPI = false
-        if let zero {
-            let url = try url("/v2/\(repository)/referrers/\(zero)")
-            let response = try await send(
-                "GET", url, scope: .repository(repository, "pull"), headers: [("Accept", MediaType.ociIndex)],
-                maxResponseBytes: 1 << 20)
-            referrersAPI = response.status == 200
-        }
-        let catalogURL = try url("/v2/_catalog", query: [URLQueryItem(name: "n", value: "1")])
-        let catalog = try await send("GET", catalogURL, scope: .catalog, maxResponseBytes: 1 << 20).status == 200
+        let referrers = await probe(
+            "GET", "/v2/\(repository)/referrers/\(zero)", scope: pull, headers: [("Accept", MediaType.ociIndex)])
+        let catalog = await probe("GET", "/v2/_catalog?n=1", scope: .catalog)
         return RegistryCapabilities(
-            tagDeletion: tagDeletion, deleteEnabled: deleteEnabled, referrersAPI: referrersAPI, catalog: catalog)
+            tagDeletion: tagDeletion, deleteEnabled: deleteEnabled, referrersAPI: referrers?.code == 200,
+            catalog: catalog?.code == 200)
+    }
+
+    /// One capability probe: the status and error codes, or nil when the request itself failed.
+    private func probe(
+        _ method: String, _ path: String, scope: AccessScope, headers: [(String, String)] = []
+    ) async
+        -> (code: Int, details: [RegistryError.Detail])?
+    {
+        guard let url = URL(string: endpoint.baseURL + path),
+            let response = try? await send(method, url, scope: scope, headers: headers, maxResponseBytes: 1 << 20)
+        else { return nil }
+        return (response.status, RegistryError.details(from: response.body))
     }
 }
