@@ -15,10 +15,10 @@ build:
 	$(SWIFT) build --build-tests
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift
 
 deps-test:
 	@scripts/install-deps.sh test
@@ -29,6 +29,9 @@ deps-demo:
 screenshots: build
 	@scripts/install-deps.sh screenshots
 	@scripts/screenshots.sh
+
+bench:
+	$(SWIFT) run -c release planner-benchmark 100 1000 5000
 
 clean-state:
 	@scripts/demo.sh stop || true

@@ -69,6 +69,9 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Figures, not assertions: how long one re-plan takes (the browser re-plans on every keystroke).
+        .executableTarget(
+            name: "planner-benchmark", dependencies: ["Purge", "RegistryClient"], path: "Benchmarks/PlannerBenchmark"),
         .testTarget(name: "RegistryClientTests", dependencies: ["RegistryClient", "RegistryTestSupport"]),
         .testTarget(name: "PurgeTests", dependencies: ["Purge", "RegistryTestSupport"]),
         .testTarget(name: "TUICoreTests", dependencies: ["TUICore"]),

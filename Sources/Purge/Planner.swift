@@ -78,12 +78,13 @@ public enum Planner {
         // Manifest phase.
         let manifestReasons = manifestPhase(
             repository: repository, policy: policy, selected: selected, tagVerdicts: tagVerdicts)
+        let tagsByDigest = Dictionary(grouping: repository.tags.keys) { repository.tags[$0] }
         var manifestVerdicts: [ManifestVerdict] = []
         for (digest, record) in repository.manifests.sorted(by: { $0.key < $1.key }) {
             manifestVerdicts.append(
                 ManifestVerdict(
                     digest: digest, kind: record.kind, isReferrer: record.subject != nil,
-                    tags: repository.tags(pointingTo: digest), reason: manifestReasons[digest] ?? .notMatched))
+                    tags: (tagsByDigest[digest] ?? []).sorted(), reason: manifestReasons[digest] ?? .notMatched))
         }
         let deletedManifests = Set(manifestVerdicts.filter { $0.action == .delete }.map(\.digest))
         let referrerTags = repository.referrerTags.filter { deletedManifests.contains($0.value) }.map(\.key).sorted()
@@ -112,10 +113,11 @@ public enum Planner {
             queue.append(digest)
         }
         let deleteRequested = selected && (policy.untagged || policy.untaggedOnly)
+        let taggedDigests = Set(repository.tags.values)
         if !deleteRequested {
             // Nothing is deleted by digest: every manifest stays, and says why.
             for digest in manifests.keys where kept[digest] == nil {
-                let hadTags = !repository.tags(pointingTo: digest).isEmpty
+                let hadTags = taggedDigests.contains(digest)
                 kept[digest] = selected && hadTags ? .untaggedNotRequested : .notMatched
                 queue.append(digest)
             }
@@ -161,18 +163,23 @@ public enum Planner {
             candidates = candidates.filter { reasons[$0] == nil }
         }
         let candidateSet = Set(candidates)
+        // Lookups built once: a per-candidate scan would make re-planning quadratic.
+        var referrerTagOf: [Digest: String] = [:]
+        for (tag, digest) in repository.referrerTags { referrerTagOf[digest] = tag }
+        var deletedParent: [Digest: Digest] = [:]
+        for digest in candidates.sorted() {
+            for child in manifests[digest]?.children ?? [] where deletedParent[child] == nil {
+                deletedParent[child] = digest
+            }
+        }
         for digest in candidates {
             guard let record = manifests[digest] else { continue }
             if let subject = record.subject {
                 reasons[digest] = .subjectDeleted(subject: subject)
-            } else if let tag = repository.referrerTags.first(where: { $0.value == digest })?.key,
-                let subject = RepositoryInventory.referrerSubject(ofTag: tag)
-            {
+            } else if let tag = referrerTagOf[digest], let subject = RepositoryInventory.referrerSubject(ofTag: tag) {
                 reasons[digest] = .subjectDeleted(subject: subject)
-            } else if let parent = manifests.values.first(where: {
-                candidateSet.contains($0.digest) && $0.children.contains(digest)
-            }) {
-                reasons[digest] = .childOfDeletedIndex(index: parent.digest)
+            } else if let parent = deletedParent[digest], candidateSet.contains(parent) {
+                reasons[digest] = .childOfDeletedIndex(index: parent)
             } else {
                 reasons[digest] = .untagged
             }
