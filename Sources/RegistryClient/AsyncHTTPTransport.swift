@@ -42,12 +42,17 @@ public final class AsyncHTTPTransport: HTTPTransport {
             }
         }
         if tls.insecure { tlsConfiguration.certificateVerification = .none }
+        // Milliseconds, so that a sub-second timeout is not rounded down to none.
+        let timeout = TimeAmount.milliseconds(max(1, Int64(requestTimeout / .milliseconds(1))))
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tlsConfiguration, redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout.components.seconds))))
+            timeout: .init(connect: min(.seconds(10), timeout), read: timeout))
         configuration.httpVersion = .automatic
+        // A refused connection is an answer: fail at once (our own retry policy decides about
+        // trying again) rather than let the pool retry quietly until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        self.requestTimeout = .seconds(Int64(requestTimeout.components.seconds))
+        self.requestTimeout = timeout
     }
 
     /// Runs `body` with a transport and always shuts it down afterwards.

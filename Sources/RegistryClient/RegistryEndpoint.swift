@@ -24,6 +24,12 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
             rest = String(rest[range.upperBound...])
         }
         while rest.hasSuffix("/") { rest.removeLast() }
+        if rest.filter({ $0 == ":" }).count > 1 && !rest.hasPrefix("[") {
+            // A bare IPv6 address cannot be told from host:port; URLs need it in brackets.
+            throw RegistryError(
+                .invalidInput, "'\(text)' looks like a bare IPv6 address",
+                hint: "write it in brackets, with the port after: -r [\(rest)]:5000")
+        }
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains(" "), !rest.contains("@") else {
             throw RegistryError(
                 .invalidInput, "'\(text)' is not a registry address",

@@ -5,18 +5,22 @@ import NIOPosix
 enum Loopback {
     static let host = "127.0.0.1"
 
+    /// Ports handed out in this process: never handed out twice, so two registries started at the
+    /// same moment cannot both be given the port the kernel just freed (seen: "address already in use").
+    private static let issued = LockedBox(Set<Int>())
+
     /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0).
     ///
     /// Another process may take it before the registry binds it; `TestRegistry` retries then.
     static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(to: SocketAddress(ipAddress: host, port: 0)).get()
-        let port = channel.localAddress?.port
-        try await channel.close()
-        guard let port else {
-            throw TestRegistryError.startFailed(reason: "could not find a free port", logTail: "")
+        for _ in 0..<50 {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(to: SocketAddress(ipAddress: host, port: 0)).get()
+            let port = channel.localAddress?.port
+            try await channel.close()
+            if let port, issued.withValue({ $0.insert(port).inserted }) { return port }
         }
-        return port
+        throw TestRegistryError.startFailed(reason: "could not find a free port", logTail: "")
     }
 
     /// Sends `GET path HTTP/1.0` in plain text and returns the status code of the answer, or nil

@@ -23,37 +23,14 @@ enum ToolRunner {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw TestRegistryError.toolMissing(executable)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = hermeticEnvironment()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Drain stderr on another thread so that neither pipe can fill up and block the tool.
-        let errorData = LockedBox(Data())
-        let errorsRead = DispatchSemaphore(value: 0)
-        Thread {
-            let data = (try? errors.fileHandleForReading.readToEnd()) ?? Data()
-            errorData.withValue { $0 = data }
-            errorsRead.signal()
-        }.start()
-        let outputData = (try? output.fileHandleForReading.readToEnd()) ?? Data()
-        errorsRead.wait()
-        process.waitUntilExit()
-        let standardOutput = String(decoding: outputData, as: UTF8.self)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let standardError = errorData.withValue { String(decoding: $0, as: UTF8.self) }
+        let result = try ChildProcess.runBlocking(
+            executable, arguments, environment: hermeticEnvironment(), timeout: .seconds(120))
+        guard result.status == 0 else {
             throw TestRegistryError.toolFailed(
-                command: ([executable] + arguments).joined(separator: " "),
-                status: process.terminationStatus,
-                output: standardError.isEmpty ? standardOutput : standardError
-            )
+                command: ([executable] + arguments).joined(separator: " "), status: result.status,
+                output: result.stderr.isEmpty ? result.stdoutText : result.stderrText)
         }
-        return standardOutput
+        return result.stdoutText
     }
 
     /// The current environment without `REGISTRY_*` variables: distribution reads them as overrides

@@ -204,32 +204,10 @@ enum PurgeCLI {
     static func run(_ arguments: [String]) async throws -> Run {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("home-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: home) }
-        return try await withCheckedThrowingContinuation { continuation in
-            // A thread of its own: waiting on a process must not block Swift's cooperative pool.
-            Thread {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = binary
-                        process.arguments = arguments
-                        process.environment = [
-                            "HOME": home, "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": home + "/cache",
-                        ]
-                        let out = Pipe()
-                        let err = Pipe()
-                        process.standardOutput = out
-                        process.standardError = err
-                        process.standardInput = FileHandle.nullDevice
-                        try process.run()
-                        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                        process.waitUntilExit()
-                        return Run(
-                            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                            stderr: String(decoding: stderr, as: UTF8.self))
-                    })
-            }.start()
-        }
+        let result = try await ChildProcess.run(
+            binary.path, arguments,
+            environment: ["HOME": home, "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": home + "/cache"])
+        return Run(status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
     }
 
     /// Replaces the registry address with `R` and digests with `D`, the parts that differ per run.
