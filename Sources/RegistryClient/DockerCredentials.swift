@@ -85,18 +85,30 @@ public struct DockerCredentials: Sendable {
                 .credentialHelper, "Docker's config names the credential helper \(program), which is not on PATH",
                 hint: "install it, or pass credentials with -u/-p")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["get"]
+        var process = Process()
         let input = Pipe()
         let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw RegistryError(.credentialHelper, "cannot run \(program): \(error)")
+        var attempt = 0
+        while true {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = ["get"]
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            do {
+                try process.run()
+                break
+            } catch {
+                // ETXTBSY: the helper was just written and another process still holds it open for
+                // writing (a freshly installed helper, or a test that wrote one); it clears quickly.
+                let busy = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY)
+                attempt += 1
+                guard busy, attempt < 10 else {
+                    throw RegistryError(.credentialHelper, "cannot run \(program): \(error.localizedDescription)")
+                }
+                usleep(50_000)
+            }
         }
         input.fileHandleForWriting.write(Data(server.utf8))
         try? input.fileHandleForWriting.close()

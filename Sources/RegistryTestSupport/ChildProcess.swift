@@ -54,7 +54,8 @@ public enum ChildProcess {
         timeout: Duration = .seconds(60)
     ) throws -> Result {
         // Files, not pipes: a chatty child can never fill a pipe and block.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("regsweep-child-" + UUID().uuidString)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "regsweep-child-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let inPath = folder.appendingPathComponent("stdin").path

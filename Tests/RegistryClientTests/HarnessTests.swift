@@ -228,19 +228,6 @@ struct HarnessTests {
         #expect(enabled == 404)
     }
 
-    @Test("a registry starts and stops well under a second")
-    func startUpTime() async throws {
-        let clock = ContinuousClock()
-        for mode in TestRegistry.AuthMode.allCases {
-            let started = clock.now
-            var ready = Duration.zero
-            try await TestRegistry.with(mode) { _ in ready = clock.now - started }
-            let total = clock.now - started
-            print("harness: \(mode) registry ready after \(ready), stopped after \(total)")
-            #expect(ready < .seconds(3), "\(mode) took \(ready) to start")
-        }
-    }
-
     // MARK: - Helpers
 
     private func url(_ registry: TestRegistry, _ path: String) -> URL {
@@ -358,25 +345,7 @@ private enum Tool {
     ) async throws
         -> (Int32, Data)
     {
-        // A thread of its own, not DispatchQueue.global(): on Linux that is the cooperative pool, and
-        // blocking it stalls the other tests.
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = URL(fileURLWithPath: executable)
-                        process.arguments = arguments
-                        let output = Pipe()
-                        process.standardOutput = output
-                        process.standardError = includeErrors ? output : FileHandle.nullDevice
-                        try process.run()
-                        let data = try output.fileHandleForReading.readToEnd() ?? Data()
-                        process.waitUntilExit()
-                        return (process.terminationStatus, data)
-                    }
-                )
-            }.start()
-        }
+        let result = try await ChildProcess.run(executable, arguments)
+        return (result.status, includeErrors ? result.stdout + result.stderr : result.stdout)
     }
 }
