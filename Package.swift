@@ -72,13 +72,25 @@ var package = Package(
         // Figures, not assertions: how long one re-plan takes (the browser re-plans on every keystroke).
         .executableTarget(
             name: "planner-benchmark", dependencies: ["Purge", "RegistryClient"], path: "Benchmarks/PlannerBenchmark"),
-        .testTarget(name: "RegistryClientTests", dependencies: ["RegistryClient", "RegistryTestSupport"]),
+        .testTarget(
+            name: "RegistryClientTests",
+            dependencies: [
+                "RegistryClient", "RegistryTestSupport", "RegistryFixtures",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "PurgeTests", dependencies: ["Purge", "RegistryTestSupport"]),
         .testTarget(name: "TUICoreTests", dependencies: ["TUICore"]),
         .testTarget(name: "RegistryBrowserTests", dependencies: ["RegistryBrowser", "TUICore", "Purge"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["regsweep", "RegistryTestSupport"]
+            dependencies: [
+                "regsweep", "RegistryTestSupport", "RegistryFixtures", "RegistryClient", "Purge",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )

@@ -6,7 +6,7 @@ set -euo pipefail
 case "${1:-test}" in
   demo) packages=(libncurses-dev docker-registry) ;;
   test) packages=(libncurses-dev docker-registry skopeo tmux apache2-utils openssl curl) ;;
-  screenshots) packages=(tmux imagemagick fonts-dejavu-core aha wkhtmltopdf) ;;
+  screenshots) packages=(docker-registry tmux python3-pil fonts-dejavu-core) ;;
   *) echo "usage: $0 test|demo|screenshots" >&2; exit 2 ;;
 esac
 

@@ -6,19 +6,25 @@ enum Loopback {
     static let host = "127.0.0.1"
 
     /// Ports handed out in this process: never handed out twice, so two registries started at the
-    /// same moment cannot both be given the port the kernel just freed (seen: "address already in use").
+    /// same moment cannot be given the same port.
     private static let issued = LockedBox(Set<Int>())
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0).
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
     ///
-    /// Another process may take it before the registry binds it; `TestRegistry` retries then.
+    /// Picked at random below the kernel's ephemeral range (32768 and up on Linux): ports from that
+    /// range are also what every outgoing connection of a busy test run is given, and one of those
+    /// took a "free" port before the registry could bind it (seen: "address already in use").
+    /// `TestRegistry` still retries the rare clash with another process.
     static func freePort() async throws -> Int {
-        for _ in 0..<50 {
-            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .bind(to: SocketAddress(ipAddress: host, port: 0)).get()
-            let port = channel.localAddress?.port
+        for _ in 0..<200 {
+            let candidate = Int.random(in: 20000..<32768)
+            guard issued.withValue({ !$0.contains(candidate) }) else { continue }
+            guard
+                let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .bind(to: SocketAddress(ipAddress: host, port: candidate)).get()
+            else { continue }
             try await channel.close()
-            if let port, issued.withValue({ $0.insert(port).inserted }) { return port }
+            if issued.withValue({ $0.insert(candidate).inserted }) { return candidate }
         }
         throw TestRegistryError.startFailed(reason: "could not find a free port", logTail: "")
     }

@@ -129,7 +129,8 @@ public final class TestRegistry: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (TestRegistry) async throws -> T
     ) async throws -> T {
-        let registry = try await start(mode, deleteEnabled: deleteEnabled, tokenConfiguration: tokenConfiguration)
+        let registry = try await startRetrying(
+            mode, deleteEnabled: deleteEnabled, tokenConfiguration: tokenConfiguration)
         let result: T
         do {
             result = try await body(registry)
@@ -139,6 +140,24 @@ public final class TestRegistry: Sendable {
         }
         await registry.stop()
         return result
+    }
+
+    /// `start`, tried again from scratch (new folder, new port) when the registry dies at start-up.
+    ///
+    /// Under a full parallel run a registry was seen, rarely, to find its freshly probed port taken
+    /// ("address already in use") on every attempt of one start; a whole new start gets past it.
+    static func startRetrying(
+        _ mode: AuthMode, deleteEnabled: Bool, tokenConfiguration: TokenIssuer.Configuration
+    ) async throws -> TestRegistry {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await start(mode, deleteEnabled: deleteEnabled, tokenConfiguration: tokenConfiguration)
+            } catch let error as TestRegistryError {
+                guard case .startFailed = error, attempt < 3 else { throw error }
+            }
+        }
     }
 
     /// Starts a registry that the caller must `stop()`. Prefer `with`, which cannot forget to.

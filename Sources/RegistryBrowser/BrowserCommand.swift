@@ -1,0 +1,39 @@
+/// An effect `update` asks the run loop to carry out; results come back as `BrowserMessage`s.
+public enum BrowserCommand: Sendable {
+    /// List the registry's repositories (`_catalog`).
+    case listRepositories
+    /// Find out what the registry can do, probing on `repository`.
+    case probeCapabilities(repository: String)
+    /// Count the tags of repositories that are not loaded yet (one cheap request each).
+    case countTags(repositories: [String])
+    /// Load one repository fully, reporting progress.
+    case loadRepository(String)
+    /// Run the purge executor on a confirmed plan.
+    case execute(ExecutionRequest)
+    /// Interrupt the running execution (it stops between items).
+    case stopExecution
+    /// Hand the terminal back to the shell and stop the process (Ctrl-Z).
+    case suspend
+    /// Repaint every cell (Ctrl-L), after something else wrote to the terminal.
+    case redraw
+    /// Leave the browser.
+    case quit
+}
+
+extension BrowserCommand: CustomStringConvertible {
+    /// A short, stable label, for tests and logs.
+    public var description: String {
+        switch self {
+        case .listRepositories: return "list repositories"
+        case .probeCapabilities(let repository): return "probe \(repository)"
+        case .countTags(let repositories): return "count tags \(repositories.joined(separator: ","))"
+        case .loadRepository(let name): return "load \(name)"
+        case .execute(let request):
+            return "execute \(request.plan.tagCount) tags \(request.plan.manifestCount) manifests"
+        case .stopExecution: return "stop execution"
+        case .suspend: return "suspend"
+        case .redraw: return "redraw"
+        case .quit: return "quit"
+        }
+    }
+}

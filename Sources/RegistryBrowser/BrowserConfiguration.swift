@@ -1,0 +1,24 @@
+/// What the browser is started with: where it looks, as whom, and how.
+public struct BrowserConfiguration: Sendable {
+    /// The registry's name as the user gave it (`127.0.0.1:5000`, `myregistry.azurecr.io`).
+    public var registry: String
+    /// The user name, or nil for anonymous access.
+    public var user: String?
+    /// Block every destructive action.
+    public var readOnly: Bool
+    /// The composer's initial contents (from the policy flags).
+    public var draft: PolicyDraft
+    /// Whether the terminal can show Unicode box drawing and symbols.
+    public var supportsUnicode: Bool
+
+    public init(
+        registry: String, user: String? = nil, readOnly: Bool = false, draft: PolicyDraft = PolicyDraft(),
+        supportsUnicode: Bool = true
+    ) {
+        self.registry = registry
+        self.user = user
+        self.readOnly = readOnly
+        self.draft = draft
+        self.supportsUnicode = supportsUnicode
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Purge
+import RegistryClient
+import TUICore
+
+/// Everything that can happen to the browser: a key, a new terminal size, time passing, or the
+/// result of an effect coming back from the run loop.
+public enum BrowserMessage: Sendable {
+    /// The user pressed a key.
+    case key(Key)
+    /// The terminal has a new size.
+    case resized(Size)
+    /// Time passed; drives the spinner and the deletion rate. Does not re-plan.
+    case tick(Date)
+    /// The registry's repositories, from the catalog.
+    case repositoriesListed([String])
+    /// The catalog could not be read.
+    case listingFailed(String)
+    /// What the registry can do (probed on the first repository).
+    case capabilitiesFound(RegistryCapabilities)
+    /// The capabilities probe failed; the header says so.
+    case capabilitiesFailed(String)
+    /// A cheap tag count for a repository that is not loaded yet.
+    case tagsCounted(repository: String, count: Int)
+    /// A repository load made progress.
+    case loadProgress(InventoryProgress)
+    /// A repository is fully loaded (tags, manifests, configs, referrers).
+    case repositoryLoaded(RepositoryInventory)
+    /// A repository could not be loaded.
+    case repositoryFailed(repository: String, error: String)
+    /// The purge executor reported progress.
+    case execution(ExecutionEvent)
+    /// The purge executor finished (or was interrupted).
+    case executionFinished(ExecutionResult)
+    /// The deletion could not start (for example the journal could not be written).
+    case executionFailed(String)
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Purge
+import RegistryClient
+
+extension BrowserModel {
+    /// Applies a message and returns the effects to run. The only way the state changes.
+    public mutating func update(_ message: BrowserMessage) -> [BrowserCommand] {
+        var commands: [BrowserCommand] = []
+        switch message {
+        case .key(let key):
+            commands = handle(key: key)
+        case .resized(let newSize):
+            size = newSize
+        case .tick(let date):
+            now = date
+        case .repositoriesListed(let names):
+            commands = receive(repositories: names)
+        case .listingFailed(let error):
+            listingError = error
+        case .capabilitiesFound(let found):
+            capabilities = found
+            capabilitiesError = nil
+        case .capabilitiesFailed(let error):
+            capabilitiesError = error
+        case .tagsCounted(let repository, let count):
+            tagCounts[repository] = count
+        case .loadProgress(let progress):
+            if isLoading(progress.repository) { loads[progress.repository] = .loading(progress) }
+        case .repositoryLoaded(let repository):
+            loaded[repository.name] = repository
+            tagCounts[repository.name] = repository.tags.count
+            loads[repository.name] = nil
+            replan()
+        case .repositoryFailed(let repository, let error):
+            loads[repository] = .failed(error)
+        case .execution(let event):
+            record(event)
+        case .executionFinished(let result):
+            commands = finish(result)
+        case .executionFailed(let error):
+            execution = nil
+            overlay = nil
+            flash = Flash("The deletion did not start: \(error)", kind: .warning)
+        }
+        return commands + settle()
+    }
+
+    /// The catalog arrived: probe what the registry can do, count tags, and load what is needed.
+    mutating func receive(repositories names: [String]) -> [BrowserCommand] {
+        repositoryNames = names.sorted()
+        listingError = nil
+        // Repositories that vanished (all their tags deleted) leave the inventory too.
+        for name in loaded.keys where !names.contains(name) { loaded[name] = nil }
+        replan()
+        var commands: [BrowserCommand] = []
+        if capabilities == nil, let first = repositoryNames?.first {
+            commands.append(.probeCapabilities(repository: first))
+        }
+        let uncounted = names.sorted().filter { loaded[$0] == nil && tagCounts[$0] == nil }
+        if !uncounted.isEmpty { commands.append(.countTags(repositories: uncounted)) }
+        return commands
+    }
+
+    /// Keeps the selection on a visible row and in view, and asks for the repositories that are
+    /// needed: the selected one, and every one the policy selects (they load in the background).
+    mutating func settle() -> [BrowserCommand] {
+        normalizeSelection()
+        scrollIntoView()
+        // Loads wait for the capability probe: it decides whether they use the referrers API.
+        guard execution == nil, capabilities != nil || capabilitiesError != nil else { return [] }
+        var wanted: [String] = []
+        // The selected repository is what the user looks at: it never waits for a free slot.
+        if let selectedRepository, loaded[selectedRepository] == nil, loads[selectedRepository] == nil {
+            wanted.append(selectedRepository)
+        }
+        // The others load a few at a time, so that `.*:.*` on a large registry does not start them all.
+        var slots = Self.backgroundLoads - loads.values.filter { if case .loading = $0 { true } else { false } }.count
+        for name in pendingRepositories where slots > 0 && loads[name] == nil && !wanted.contains(name) {
+            wanted.append(name)
+            slots -= 1
+        }
+        for name in wanted { loads[name] = .loading(nil) }
+        return wanted.map { .loadRepository($0) }
+    }
+
+    /// How many repositories load at once in the background.
+    static let backgroundLoads = 3
+
+    /// Puts the selection on a visible row when its row went away (search, reload, re-sort).
+    mutating func normalizeSelection() {
+        let repositories = visibleRepositories
+        if selectedRepository.map({ !repositories.contains($0) }) ?? true {
+            selectedRepository = repositories.first
+            selectedTag = nil
+            selectedManifest = nil
+        }
+        switch listView {
+        case .tags:
+            let tags = visibleTags
+            if selectedTag.map({ tag in !tags.contains { $0.tag == tag } }) ?? true { selectedTag = tags.first?.tag }
+        case .manifests:
+            let manifests = visibleManifests
+            if selectedManifest.map({ digest in !manifests.contains { $0.digest == digest } }) ?? true {
+                selectedManifest = manifests.first?.digest
+            }
+        }
+    }
+
+    /// Scrolls each list so that its selected row is on screen.
+    mutating func scrollIntoView() {
+        let layout = BrowserLayout(size: size, composing: composer != nil)
+        let repositories = visibleRepositories
+        let repositoryIndex = selectedRepository.flatMap { repositories.firstIndex(of: $0) } ?? 0
+        repositoryScroll = Self.scroll(
+            repositoryScroll, index: repositoryIndex, count: repositories.count,
+            rows: BrowserLayout.itemRows(layout.repositories))
+        listScroll = Self.scroll(
+            listScroll, index: selectedListIndex ?? 0, count: visibleListCount,
+            rows: BrowserLayout.itemRows(layout.list))
+    }
+
+    /// The index of the selected row in the right-hand list.
+    var selectedListIndex: Int? {
+        switch listView {
+        case .tags: return selectedTag.flatMap { tag in visibleTags.firstIndex { $0.tag == tag } }
+        case .manifests:
+            return selectedManifest.flatMap { digest in visibleManifests.firstIndex { $0.digest == digest } }
+        }
+    }
+
+    /// The first row to show so that `index` is visible, moving the old offset as little as possible.
+    static func scroll(_ offset: Int, index: Int, count: Int, rows: Int) -> Int {
+        var offset = offset
+        if index < offset { offset = index }
+        if index >= offset + rows { offset = index - rows + 1 }
+        return max(0, min(offset, count - rows))
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Purge
+import RegistryClient
+import TUICore
+
+/// The browser's whole state. `update` changes it and returns effects; `render(into:)` draws it.
+///
+/// The model never performs I/O: loading, deleting and quitting are `BrowserCommand`s that the run
+/// loop carries out, and their results come back as `BrowserMessage`s. That keeps every key path
+/// testable without a terminal or a registry.
+public struct BrowserModel: Sendable {
+    public let configuration: BrowserConfiguration
+    /// The terminal's size.
+    public internal(set) var size: Size
+    /// The wall clock, advanced by ticks (the spinner, the deletion rate). Plans use it when made.
+    public internal(set) var now: Date
+
+    // The registry.
+    /// The repositories from the catalog, sorted by name; nil until listed.
+    public internal(set) var repositoryNames: [String]?
+    public internal(set) var listingError: String?
+    public internal(set) var capabilities: RegistryCapabilities?
+    public internal(set) var capabilitiesError: String?
+    /// Tag counts of repositories that are not loaded yet.
+    public internal(set) var tagCounts: [String: Int] = [:]
+    /// Fully loaded repositories, by name.
+    public internal(set) var loaded: [String: RepositoryInventory] = [:]
+    /// Loads in flight or failed, by name.
+    public internal(set) var loads: [String: LoadState] = [:]
+
+    // The policy and the plan.
+    /// The composer's contents.
+    public internal(set) var draft: PolicyDraft
+    /// What is wrong with the draft; empty when it is the policy in force.
+    public internal(set) var draftErrors: [DraftError] = []
+    /// The last valid policy; nil until there is one (then nothing is planned).
+    public internal(set) var policy: PurgePolicy?
+    /// Tags marked by hand.
+    public internal(set) var marks: [HandMark] = []
+    /// The plan for what is loaded, re-made on every change.
+    public internal(set) var plan: PurgePlan
+
+    // The screen.
+    public internal(set) var focus: BrowserPane = .repositories
+    public internal(set) var listView: ListView = .tags
+    public internal(set) var repositorySort: SortOrder = .name
+    public internal(set) var listSort: SortOrder = .age
+    /// The search typed for each pane (empty: no search).
+    public internal(set) var repositorySearch = ""
+    public internal(set) var listSearch = ""
+    /// The search line being edited, when `/` was pressed.
+    public internal(set) var searchInput: TextInput?
+    /// The composer, when open: the focused field, its text, and the draft to go back to on esc.
+    public internal(set) var composer: ComposerState?
+    public internal(set) var overlay: Overlay?
+    public internal(set) var execution: ExecutionProgress?
+    public internal(set) var flash: Flash?
+
+    // Selection, kept by identity so that re-sorting and re-planning do not move it.
+    public internal(set) var selectedRepository: String?
+    public internal(set) var selectedTag: String?
+    public internal(set) var selectedManifest: Digest?
+    public internal(set) var repositoryScroll = 0
+    public internal(set) var listScroll = 0
+
+    /// Whether the run loop should stop.
+    public internal(set) var isQuitting = false
+
+    /// The smallest terminal the layout is made for.
+    public static let minimumSize = Size(width: 80, height: 24)
+
+    public init(configuration: BrowserConfiguration, size: Size, now: Date) {
+        self.configuration = configuration
+        self.size = size
+        self.now = now
+        self.draft = configuration.draft
+        self.plan = Planner.plan(
+            inventory: Inventory(registry: configuration.registry, repositories: []),
+            policy: Self.emptyPolicy, now: now)
+        let validation = configuration.draft.validate()
+        policy = validation.policy
+        // Flags that were never given are not an error yet: the composer says what is missing when opened.
+        draftErrors = configuration.draft == PolicyDraft() ? [] : validation.errors
+        replan()
+    }
+
+    /// The commands to run when the browser starts.
+    public func start() -> [BrowserCommand] {
+        [.listRepositories]
+    }
+
+    /// A policy that selects nothing, so hand marks still work before any filter is typed.
+    static let emptyPolicy = PurgePolicy(filters: [], ago: nil)
+
+    /// The key context: the overlay's, else the search line's, else the composer's, else browsing.
+    public var context: KeyContext {
+        if let overlay { return overlay.context }
+        if searchInput != nil { return .search }
+        if composer != nil { return .composer }
+        return .browse
+    }
+
+    /// The loaded repositories as the planner and the executor see them.
+    public var inventory: Inventory {
+        Inventory(registry: configuration.registry, repositories: loaded.values.sorted { $0.name < $1.name })
+    }
+
+    /// Whether the terminal is below the minimum size.
+    public var isTooSmall: Bool {
+        size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
+    }
+
+    /// Re-makes the plan from what is loaded, the policy in force and the hand marks.
+    mutating func replan() {
+        plan = Planner.plan(inventory: inventory, policy: policy ?? Self.emptyPolicy, now: now, marks: marks)
+    }
+}

@@ -1,0 +1,14 @@
+/// The open filter composer: which field has the cursor, and the draft to return to on esc.
+public struct ComposerState: Sendable, Equatable {
+    public var field: ComposerField
+    /// The focused text field's contents and cursor.
+    public var input: TextInput
+    /// The draft as it was when the composer opened.
+    public var original: PolicyDraft
+
+    public init(field: ComposerField, input: TextInput, original: PolicyDraft) {
+        self.field = field
+        self.input = input
+        self.original = original
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Purge
+import RegistryBrowser
+import RegistryClient
+
+/// Carries out the browser's commands against the registry and posts the results as messages.
+///
+/// Every method runs inside a child task of the session's task group (structured concurrency): quitting
+/// cancels them, and the session does not end before they have.
+final class BrowseEffects: @unchecked Sendable {
+    let client: RegistryClient
+    let mailbox: BrowseMailbox
+    let cache: ContentCache
+    private let lock = NSLock()
+    /// Set by the probe before its message is posted; the model requests loads only after that message,
+    /// so every load sees the capabilities (whether to use the referrers API).
+    private var capabilities: RegistryCapabilities?
+    /// Whether the user asked the deletion in flight to stop.
+    private var stopRequested = false
+
+    init(client: RegistryClient, mailbox: BrowseMailbox, cache: ContentCache) {
+        self.client = client
+        self.mailbox = mailbox
+        self.cache = cache
+    }
+
+    /// Runs one command to completion. `quit`, `suspend` and `redraw` belong to the run loop.
+    func run(_ command: BrowserCommand) async {
+        switch command {
+        case .listRepositories:
+            do {
+                mailbox.post(.repositoriesListed(try await client.repositories()))
+            } catch {
+                mailbox.post(.listingFailed(Self.describe(error)))
+            }
+        case .probeCapabilities(let repository):
+            do {
+                let found = try await client.capabilities(repository: repository)
+                lock.withLock { capabilities = found }
+                mailbox.post(.capabilitiesFound(found))
+            } catch {
+                mailbox.post(.capabilitiesFailed(Self.describe(error)))
+            }
+        case .countTags(let repositories):
+            await countTags(repositories)
+        case .loadRepository(let name):
+            await load(name)
+        case .execute(let request):
+            await execute(request)
+        case .stopExecution:
+            lock.withLock { stopRequested = true }
+        case .quit, .suspend, .redraw:
+            break
+        }
+    }
+
+    /// One cheap tag listing per repository, a few at a time (the client bounds requests anyway).
+    private func countTags(_ repositories: [String]) async {
+        await withTaskGroup(of: Void.self) { group in
+            for (index, repository) in repositories.enumerated() {
+                if index >= 4 { await group.next() }
+                group.addTask {
+                    guard !Task.isCancelled, let tags = try? await self.client.tags(repository: repository) else {
+                        return
+                    }
+                    let ordinary = tags.filter { !RepositoryInventory.isReferrerTag($0) }
+                    self.mailbox.post(.tagsCounted(repository: repository, count: ordinary.count))
+                }
+            }
+        }
+    }
+
+    private func load(_ name: String) async {
+        let loader = InventoryLoader(client: client, cache: cache, capabilities: lock.withLock { capabilities })
+        let mailbox = self.mailbox
+        do {
+            let repository = try await loader.load(repository: name) { mailbox.post(.loadProgress($0)) }
+            mailbox.post(.repositoryLoaded(repository))
+        } catch {
+            mailbox.post(.repositoryFailed(repository: name, error: Self.describe(error)))
+        }
+    }
+
+    /// Runs the executor. A stop takes effect between items: the executor reports each item from its
+    /// own task right after the item's requests finished, so cancelling that task there makes its next
+    /// `Task.isCancelled` check stop it before the next request. Cancelling the task from outside
+    /// instead would abort the request in flight and could leave a tag half-deleted (placeholder).
+    private func execute(_ request: ExecutionRequest) async {
+        let journal: Journal
+        do {
+            journal = try Journal(path: Journal.defaultPath(registry: client.endpoint.name))
+        } catch {
+            mailbox.post(.executionFailed(error.message))
+            return
+        }
+        lock.withLock { stopRequested = false }
+        let executor = PurgeExecutor(client: client, journal: journal)
+        let mailbox = self.mailbox
+        let result = await executor.execute(plan: request.plan, inventory: request.inventory) { event in
+            mailbox.post(.execution(event))
+            if case .item = event, self.lock.withLock({ self.stopRequested }) {
+                withUnsafeCurrentTask { $0?.cancel() }
+            }
+        }
+        mailbox.post(.executionFinished(result))
+    }
+
+    /// An error in words a user can act on.
+    static func describe(_ error: any Error) -> String {
+        "\(error)"
+    }
+}

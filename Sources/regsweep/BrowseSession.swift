@@ -1,0 +1,67 @@
+import Foundation
+import RegistryBrowser
+import TUICore
+
+/// The browser's run loop: read a key (briefly), take the effects' results, update, draw.
+///
+/// It runs on the main actor, like the terminal. Effects run as child tasks of one task group, so
+/// nothing outlives the session: quitting cancels them and waits for them.
+@MainActor
+struct BrowseSession {
+    let program: BrowserProgram
+    let effects: BrowseEffects
+    /// Hands the terminal back and stops the process (Ctrl-Z); the terminal is taken back on `fg`.
+    let suspend: @MainActor () -> Void
+    /// Gives the terminal back to the shell; called as soon as the user quits, before the wait for
+    /// effects to wind down, so the shell is back at once.
+    let release: @MainActor () -> Void
+
+    /// How long one wait for a key lasts: short, so results of effects show promptly.
+    static let keyTimeoutMilliseconds = 40
+    /// How often time advances for the spinner and the deletion rate while something is busy.
+    static let tickInterval: TimeInterval = 0.1
+
+    func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            var quitting = dispatch(program.model.start(), into: &group)
+            program.draw(force: true)
+            var lastTick = Date()
+            while !quitting {
+                if let commands = program.pollKey(timeoutMilliseconds: Self.keyTimeoutMilliseconds) {
+                    quitting = dispatch(commands, into: &group) || quitting
+                }
+                for message in effects.mailbox.drain() {
+                    quitting = dispatch(program.send(message), into: &group) || quitting
+                }
+                let now = Date()
+                if now.timeIntervalSince(lastTick) >= (program.isBusy ? Self.tickInterval : 1) {
+                    lastTick = now
+                    quitting = dispatch(program.send(.tick(now)), into: &group) || quitting
+                }
+                if !quitting { program.draw() }
+                // Let the effects' continuations that hop to the main actor (none today) run.
+                await Task.yield()
+            }
+            release()
+            group.cancelAll()
+        }
+    }
+
+    /// Starts each command's effect as a child task; returns whether one of them was `quit`.
+    private func dispatch(_ commands: [BrowserCommand], into group: inout TaskGroup<Void>) -> Bool {
+        var quit = false
+        for command in commands {
+            switch command {
+            case .quit:
+                quit = true
+            case .suspend:
+                suspend()
+                program.draw(force: true)
+            default:
+                let effects = self.effects
+                group.addTask { await effects.run(command) }
+            }
+        }
+        return quit
+    }
+}

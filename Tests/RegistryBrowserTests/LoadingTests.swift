@@ -1,0 +1,114 @@
+import Foundation
+import RegistryClient
+import TUICore
+import Testing
+
+@testable import Purge
+@testable import RegistryBrowser
+
+@Suite("update: listing, probing, loading, refreshing")
+struct LoadingTests {
+    static func fresh(draft: PolicyDraft = PolicyDraft()) -> BrowserModel {
+        BrowserModel(
+            configuration: BrowserConfiguration(registry: "r", user: "alice", draft: draft),
+            size: Size(width: 80, height: 24), now: BrowserFixture.now)
+    }
+
+    @Test("start lists; the catalog leads to a probe and tag counts; the probe to the selected repository's load")
+    func startUp() {
+        var model = Self.fresh()
+        #expect(model.start().map(\.description) == ["list repositories"])
+        #expect(model.screen.contains("listing"))
+        #expect(model.screen.contains("alice"))
+        var commands = model.update(.repositoriesListed(["b", "a"]))
+        #expect(commands.map(\.description) == ["probe a", "count tags a,b"])
+        #expect(model.selectedRepository == "a")
+        commands = model.update(
+            .capabilitiesFound(
+                RegistryCapabilities(
+                    tagDeletion: .placeholder, deleteEnabled: false, referrersAPI: true, catalog: true)))
+        #expect(commands.map(\.description) == ["load a"])
+        #expect(model.screen.contains("delete DISABLED · tag delete by placeholder · referrers API"))
+        _ = model.update(.tagsCounted(repository: "b", count: 12))
+        #expect(model.tagCount(of: "b") == 12)
+        _ = model.update(.loadProgress(InventoryProgress(repository: "a", phase: "resolving tags", done: 3, total: 9)))
+        #expect(model.screen.contains("resolving tags 3/9"))
+        commands = model.update(.repositoryLoaded(RepositoryInventory(name: "a")))
+        #expect(commands.isEmpty)
+        #expect(model.screen.contains("No tags."))
+    }
+
+    @Test("moving to a repository loads it; a failure shows and r retries")
+    func selectionLoads() {
+        var model = Self.fresh()
+        _ = model.update(.repositoriesListed(["a", "b"]))
+        _ = model.update(.capabilitiesFailed("boom"))
+        #expect(model.screen.contains("capabilities unknown: boom"))
+        _ = model.update(.repositoryFailed(repository: "a", error: "HTTP 500"))
+        #expect(model.screen.contains("Cannot load a: HTTP 500"))
+        #expect(model.press(.down).map(\.description) == ["load b"])
+        #expect(model.press(.up).isEmpty)  // a failed: not retried by moving
+        _ = model.update(.repositoryLoaded(BrowserFixture.myApp))
+        let commands = model.press(.character("r"))
+        #expect(commands.map(\.description) == ["list repositories", "load my-app", "load a"])
+        #expect(model.flash?.text == "Reloading from the registry…")
+    }
+
+    @Test("a catalog failure is shown")
+    func listingFailure() {
+        var model = Self.fresh()
+        _ = model.update(.listingFailed("401 unauthorized"))
+        #expect(model.screen.contains("Cannot list the"))
+        #expect(model.screen.contains("401 unauthorized"))
+        #expect(model.screen.contains("cannot list the repositories (r retries)"))
+        #expect(model.press(.character("r")).map(\.description) == ["list repositories"])
+    }
+
+    @Test("a repository that left the catalog leaves the plan")
+    func vanishedRepository() {
+        var model = BrowserFixture.model()
+        #expect(model.plan.tagCount == 4)
+        _ = model.update(.repositoriesListed(["another-app"]))
+        #expect(model.loaded["my-app"] == nil)
+        #expect(model.plan.tagCount == 0)
+        #expect(model.selectedRepository == "another-app")
+    }
+
+    @Test("ticks move the clock but do not re-plan")
+    func ticks() {
+        var model = BrowserFixture.model()
+        let planned = model.plan.now
+        _ = model.update(.tick(BrowserFixture.now.addingTimeInterval(3600)))
+        #expect(model.now == BrowserFixture.now.addingTimeInterval(3600))
+        #expect(model.plan.now == planned)
+    }
+
+    @Test("the header says where ages come from")
+    func ageSources() {
+        var repository = BrowserFixture.repository(
+            "x", [("i1", ["a"], nil), ("i2", ["b", "c"], BrowserFixture.day(1))])
+        repository.name = "x"
+        let model = BrowserFixture.model(repositories: [repository], select: "x")
+        #expect(model.ageSources == "config created 2, no date 1")
+    }
+}
+
+@Suite("update: background loads are bounded")
+struct BackgroundLoadTests {
+    @Test("a filter that selects many repositories loads three at a time; the selected one never waits")
+    func bounded() {
+        var model = LoadingTests.fresh(draft: PolicyDraft(filters: [".*:.*"], ago: "0d"))
+        let names = (1...8).map { "r\($0)" }
+        _ = model.update(.repositoriesListed(names))
+        var commands = model.update(.capabilitiesFailed("no"))
+        #expect(commands.map(\.description) == ["load r1", "load r2", "load r3", "load r4"])
+        #expect(model.screen.contains("loading 4 repositories (4 waiting)"))
+        commands = model.update(.repositoryLoaded(RepositoryInventory(name: "r2")))
+        #expect(commands.isEmpty)  // r1 (selected) and r3, r4 still load: three in flight
+        commands = model.update(.repositoryLoaded(RepositoryInventory(name: "r3")))
+        #expect(commands.map(\.description) == ["load r5"])
+        commands = model.press(.end)
+        #expect(commands.map(\.description) == ["load r8"])
+        #expect(model.pendingRepositories == ["r1", "r4", "r5", "r6", "r7", "r8"])
+    }
+}

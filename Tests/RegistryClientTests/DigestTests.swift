@@ -1,0 +1,66 @@
+import Foundation
+import RegistryClient
+import Testing
+
+@Suite("Digests")
+struct DigestTests {
+    static let emptySHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    @Test("parses algorithm:hex")
+    func parse() throws {
+        let digest = try #require(Digest(Self.emptySHA256))
+        #expect(digest.algorithm == "sha256")
+        #expect(digest.hex.count == 64)
+        #expect(digest.description == Self.emptySHA256)
+        #expect(Digest("sha512:" + String(repeating: "ab", count: 64))?.algorithm == "sha512")
+    }
+
+    @Test(
+        "refuses what is not a digest",
+        arguments: [
+            "", "sha256", "sha256:", ":abc", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", "sha256:abc",
+            "sha256:zzb0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "SHA256:abc", "latest",
+        ])
+    func refuses(text: String) {
+        #expect(Digest(text) == nil)
+    }
+
+    @Test("sha256(of:) and matches verify content")
+    func verify() throws {
+        #expect(Digest.sha256(of: Data()).description == Self.emptySHA256)
+        let digest = Digest.sha256(of: Data("hello".utf8))
+        #expect(digest.description == "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        #expect(digest.matches(Data("hello".utf8)))
+        #expect(!digest.matches(Data("hello\n".utf8)))
+        // Only sha256 can be checked; other algorithms are trusted.
+        let other = try #require(Digest("sha512:" + String(repeating: "0", count: 128)))
+        #expect(other.matches(Data("anything".utf8)))
+    }
+
+    @Test("short form and the referrers tag")
+    func shortAndReferrersTag() throws {
+        let digest = try #require(Digest(Self.emptySHA256))
+        #expect(digest.short == "e3b0c44298fc")
+        #expect(digest.referrersTag == "sha256-e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test("Codable as its string; decoding rejects a malformed digest")
+    func codable() throws {
+        let digest = try #require(Digest(Self.emptySHA256))
+        let encoded = try JSONEncoder().encode([digest])
+        #expect(String(decoding: encoded, as: UTF8.self) == "[\"\(Self.emptySHA256)\"]")
+        #expect(try JSONDecoder().decode([Digest].self, from: encoded) == [digest])
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([Digest].self, from: Data(#"["sha256:nothex"]"#.utf8))
+        }
+    }
+
+    @Test("orders by its text")
+    func ordering() throws {
+        let a = try #require(Digest("sha256:" + String(repeating: "a", count: 64)))
+        let b = try #require(Digest("sha256:" + String(repeating: "b", count: 64)))
+        #expect(a < b)
+        #expect([b, a].sorted() == [a, b])
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import RegistryClient
+import Testing
+
+@Suite("Retry policy")
+struct RetryPolicyTests {
+    /// 2015-10-21 07:28:00 UTC, the date in RFC 9110's Retry-After example.
+    let now = Date(timeIntervalSince1970: 1_445_412_480)
+
+    @Test("Retry-After in delta-seconds", arguments: [("120", 120.0), ("0", 0), (" 5 ", 5), ("1.5", 1.5)])
+    func seconds(value: String, expected: Double) {
+        #expect(RetryPolicy.parseRetryAfter(value, now: now) == expected)
+    }
+
+    @Test("Retry-After as an HTTP date counts from now")
+    func httpDate() {
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == 30)
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 08:28:00 GMT", now: now) == 3600)
+    }
+
+    @Test("an HTTP date in the past means now, not a negative wait")
+    func pastDate() {
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now: now) == 0)
+    }
+
+    @Test("garbage and negative values are not a Retry-After", arguments: ["", "soon", "-3", "21 Oct 2015"])
+    func garbage(value: String) {
+        #expect(RetryPolicy.parseRetryAfter(value, now: now) == nil)
+    }
+
+    @Test("the server's Retry-After is the delay, capped at maxDelay")
+    func retryAfterDelay() {
+        let policy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(200), maxDelay: .seconds(30))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "2", now: now) == .seconds(2))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "0.25", now: now) == .milliseconds(250))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "3600", now: now) == .seconds(30))
+        #expect(
+            policy.delay(afterAttempt: 1, retryAfter: "Wed, 21 Oct 2015 07:28:10 GMT", now: now) == .seconds(10))
+    }
+
+    @Test("without Retry-After: exponential backoff with jitter between half the ceiling and the ceiling")
+    func backoffBounds() {
+        let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(200), maxDelay: .seconds(5))
+        for _ in 0..<200 {
+            let first = policy.delay(afterAttempt: 1, retryAfter: nil)
+            #expect(first >= .milliseconds(100) && first <= .milliseconds(200))
+            let third = policy.delay(afterAttempt: 3, retryAfter: "not a value")
+            #expect(third >= .milliseconds(400) && third <= .milliseconds(800))
+            let late = policy.delay(afterAttempt: 40, retryAfter: nil)
+            #expect(late >= .milliseconds(2500) && late <= .seconds(5))
+        }
+    }
+
+    @Test("the jitter actually varies")
+    func jitterVaries() {
+        let policy = RetryPolicy(maxAttempts: 10, baseDelay: .seconds(1), maxDelay: .seconds(30))
+        let delays = Set((0..<50).map { _ in policy.delay(afterAttempt: 2, retryAfter: nil) })
+        #expect(delays.count > 5)
+    }
+
+    @Test("429 and transient 5xx are retried; client errors are not")
+    func retryableStatuses() {
+        for status in [429, 500, 502, 503, 504] { #expect(RetryPolicy.isRetryable(status: status), "\(status)") }
+        for status in [200, 202, 400, 401, 403, 404, 405, 501] {
+            #expect(!RetryPolicy.isRetryable(status: status), "\(status)")
+        }
+        #expect(RetryPolicy.isRetryable(RegistryError(.unreachable, "down")))
+        #expect(RetryPolicy.isRetryable(RegistryError(.timeout, "slow")))
+        #expect(!RetryPolicy.isRetryable(RegistryError(.tls, "bad certificate")))
+        #expect(!RetryPolicy.isRetryable(RegistryError(.tooLarge, "huge")))
+    }
+
+    @Test("at least one attempt, whatever the caller asks")
+    func attemptsAtLeastOne() {
+        #expect(RetryPolicy(maxAttempts: 0).maxAttempts == 1)
+        #expect(RetryPolicy.never.maxAttempts == 1)
+    }
+}

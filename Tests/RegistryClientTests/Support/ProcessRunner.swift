@@ -1,0 +1,16 @@
+import Foundation
+import RegistryTestSupport
+
+/// What a finished child process left behind.
+typealias ProcessResult = ChildProcess.Result
+
+/// Runs command-line tools (skopeo) from tests, through `ChildProcess` (posix_spawn and waitpid
+/// on a thread of its own, with a hard timeout).
+enum ProcessRunner {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws -> ProcessResult {
+        try await ChildProcess.run(executable, arguments, stdin: stdin, environment: environment, timeout: timeout)
+    }
+}
