@@ -33,7 +33,7 @@ struct BrowserEndToEndTests {
         "the article's selection: four tags and three manifests marked, D then y, and the registry keeps dev and prod")
     func deleteTheArticleSelection() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await BrowserTmux.with(["browse", "-r", registry.host] + Self.articleFilter) { tmux in
                 try await tmux.wait(for: "Plan: 4 tags and 3 manifests to delete in 1 repository")
                 // another-app is first; j selects my-app, enter focuses its tags.
@@ -86,7 +86,7 @@ struct BrowserEndToEndTests {
     @Test("--read-only: D is blocked and says so; nothing is deleted")
     func readOnly() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await BrowserTmux.with(["browse", "-r", registry.host, "--read-only"] + Self.articleFilter) { tmux in
                 let screen = try await tmux.wait(for: "Plan: 4 tags and 3 manifests")
                 #expect(screen.contains("READ-ONLY"))
@@ -105,7 +105,7 @@ struct BrowserEndToEndTests {
     @Test("typing an invalid regex shows the error inline and keeps the last plan; fixing it re-plans")
     func invalidRegexThenFix() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             let start = ["browse", "-r", registry.host, "--filter", "my-app:^1", "--ago", "0d", "--untagged"]
             try await BrowserTmux.with(start) { tmux in
                 try await tmux.wait(for: "Plan: 1 tag and 1 manifest to delete in 1 repository")
@@ -140,7 +140,7 @@ struct BrowserEndToEndTests {
     @Test("the layout follows a resize, says when the terminal is too small, and recovers")
     func resize() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await BrowserTmux.with(["browse", "-r", registry.host] + Self.articleFilter, width: 100, height: 30) {
                 tmux in
                 let wide = try await tmux.wait(for: "Plan: 4 tags and 3 manifests")
@@ -165,7 +165,7 @@ struct BrowserEndToEndTests {
     @Test("q, ctrl-c and SIGTERM all leave the terminal as it was", arguments: ["q", "C-c", "SIGTERM"])
     func terminalRestored(way: String) async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await BrowserTmux.with(["browse", "-r", registry.host]) { tmux in
                 try await tmux.wait(for: "Repositories (2)")
                 if way == "SIGTERM" {

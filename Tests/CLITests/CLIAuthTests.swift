@@ -18,7 +18,7 @@ struct CLIAuthTests {
         arguments: [TestRegistry.AuthMode.basic, .tlsBasic, .token])
     func passwordStdin(mode: TestRegistry.AuthMode) async throws {
         try await TestRegistry.with(mode) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             let username = try #require(registry.username)
             let password = try #require(registry.password)
             try await CLI.with { cli in
@@ -39,7 +39,7 @@ struct CLIAuthTests {
     @Test("credentials from REGSWEEP_USERNAME/REGSWEEP_PASSWORD and from Docker's config.json")
     func environmentAndDockerConfig() async throws {
         try await TestRegistry.with(.basic) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             let username = try #require(registry.username)
             let password = try #require(registry.password)
             try await CLI.with { cli in

@@ -9,7 +9,7 @@ struct CLIDeleteTests {
     @Test("tag delete 4.0.0 keeps its sibling dev on the same manifest (checked with skopeo)")
     func tagDeleteKeepsSibling() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             let dev = try #require(try await Skopeo.digest(registry, "my-app:dev"))
             #expect(try await Skopeo.digest(registry, "my-app:4.0.0") == dev)
             try await CLI.with { cli in
@@ -30,7 +30,7 @@ struct CLIDeleteTests {
     @Test("tag delete of several tags")
     func tagDeleteSeveral() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await CLI.with { cli in
                 let result = try await cli.run([
                     "tag", "delete", "-r", registry.host, "--repository", "another-app", "1.0.0", "dev",
@@ -48,7 +48,7 @@ struct CLIDeleteTests {
     @Test("tag delete of a tag that does not exist: exit 1, not found, the others still deleted, nothing created")
     func tagDeleteUnknown() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await CLI.with { cli in
                 let result = try await cli.run([
                     "tag", "delete", "-r", registry.host, "--repository", "another-app", "9.9.9", "1.0.0",
@@ -65,7 +65,7 @@ struct CLIDeleteTests {
     @Test("manifest delete removes the manifest and its tags, nothing else")
     func manifestDelete() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             let prod = try #require(try await Skopeo.digest(registry, "my-app:prod"))
             try await CLI.with { cli in
                 let result = try await cli.run([
@@ -92,7 +92,7 @@ struct CLIDeleteTests {
     @Test("deletion disabled: tag delete and manifest delete exit 1 with the storage.delete.enabled hint")
     func deletionDisabled() async throws {
         try await TestRegistry.with(.none, deleteEnabled: false) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             let prod = try #require(try await Skopeo.digest(registry, "my-app:prod"))
             try await CLI.with { cli in
                 let tag = try await cli.run(["tag", "delete", "-r", registry.host, "--repository", "my-app", "prod"])

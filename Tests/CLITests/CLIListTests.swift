@@ -12,7 +12,7 @@ struct CLIListTests {
     @Test("tag list prints the header and one sorted REGISTRY/REPOSITORY:TAG line per tag")
     func tagListText() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await CLI.with { cli in
                 let result = try await cli.run(["tag", "list", "-r", registry.host, "--repository", "my-app"])
                 #expect(result.status == 0, "\(result.summary)")
@@ -31,7 +31,7 @@ struct CLIListTests {
     @Test("tag list --output json and repository list (text and json)")
     func jsonAndRepositories() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await CLI.with { cli in
                 let json = try await cli.run([
                     "tag", "list", "-r", registry.host, "--repository", "another-app", "--output", "json",
@@ -121,7 +121,7 @@ struct CLIListTests {
     @Test("manifest list on the article's my-app: one row per manifest, dev and 4.0.0 on one")
     func manifestListArticle() async throws {
         try await TestRegistry.with(.none) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             try await CLI.with { cli in
                 let result = try await cli.run(["manifest", "list", "-r", registry.host, "--repository", "my-app"])
                 #expect(result.status == 0, "\(result.summary)")

@@ -8,7 +8,7 @@ struct CLITLSTests {
     @Test("a TLS registry: --ca-cert works; without it a TLS error naming --ca-cert; --insecure works with a warning")
     func tls() async throws {
         try await TestRegistry.with(.tls) { registry in
-            try await registry.seedArticle()
+            try await registry.seedArticleScenario()
             let caCertificate = try #require(registry.caCertificatePath)
             try await CLI.with { cli in
                 let trusted = try await cli.run(["repository", "list", "-r", registry.host, "--ca-cert", caCertificate])

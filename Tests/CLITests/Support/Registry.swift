@@ -4,22 +4,6 @@ import RegistryFixtures
 import RegistryTestSupport
 
 extension TestRegistry {
-    /// Runs `body` with a client for this registry (its own user, its CA).
-    func withClient<T>(_ body: (RegistryClient) async throws -> T) async throws -> T {
-        let endpoint = try RegistryEndpoint.parse(host, hasCACertificate: caCertificatePath != nil)
-        var credentials = Credentials.anonymous
-        if let username, let password { credentials = .basic(username: username, password: password) }
-        return try await AsyncHTTPTransport.withTransport(tls: TLSOptions(caCertificatePath: caCertificatePath)) {
-            transport in
-            try await body(RegistryClient(endpoint: endpoint, credentials: credentials, transport: transport))
-        }
-    }
-
-    /// Pushes the article's `my-app` and `another-app`.
-    func seedArticle() async throws {
-        try await withClient { client in try await DemoSeed.pushArticleScenario(FixturePusher(client: client)) }
-    }
-
     /// `-r HOST` plus what this registry needs to be reached (`--ca-cert` for TLS).
     var registryArguments: [String] {
         ["-r", host] + (caCertificatePath.map { ["--ca-cert", $0] } ?? [])
