@@ -12,8 +12,13 @@ public struct ExecutionItem: Sendable, Equatable {
         /// Put back by `restore`.
         case restored
         /// Not deleted, on purpose: it moved since the plan, a kept tag now needs it, it is gone already…
+        /// A safety decision, not a failure: the run still succeeds.
         case skipped(reason: String)
+        /// Tried, and the registry or the network failed it.
         case failed(error: String)
+        /// Planned but not tried, because of an error that stopped its repository (re-check failed,
+        /// permission denied, deletion disabled) or because the run was interrupted. Left undone.
+        case notDone(reason: String)
     }
 
     public var repository: String
@@ -42,7 +47,8 @@ public enum ExecutionEvent: Sendable {
     /// A repository is being re-checked before deleting in it.
     case checking(repository: String)
     case item(ExecutionItem)
-    /// A repository stopped early (401/403, deletion disabled); the rest of it is skipped.
+    /// A repository stopped early (re-check failed, 401/403, deletion disabled); the rest of it is
+    /// left undone.
     case repositoryStopped(repository: String, reason: String)
 }
 
@@ -68,7 +74,17 @@ public struct ExecutionResult: Sendable {
     public var skips: [ExecutionItem] {
         items.filter { if case .skipped = $0.outcome { return true } else { return false } }
     }
-    public var succeeded: Bool { failures.isEmpty && !interrupted }
+    /// Planned items not done because of an error or an interruption: failed or never tried.
+    public var leftUndone: [ExecutionItem] {
+        items.filter {
+            switch $0.outcome {
+            case .failed, .notDone: return true
+            case .deleted, .restored, .skipped: return false
+            }
+        }
+    }
+    /// Whether everything planned was done or skipped for a safety reason.
+    public var succeeded: Bool { leftUndone.isEmpty && !interrupted }
 }
 
 extension ExecutionItem {

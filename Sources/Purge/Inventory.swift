@@ -101,6 +101,8 @@ public struct RepositoryInventory: Sendable {
 public struct Inventory: Sendable {
     public var registry: String
     public var repositories: [RepositoryInventory]
+    /// Repositories that could not be read, with the reason (escaped): nothing in them is planned.
+    public var unreadable: [String: String] = [:]
 
     public init(registry: String, repositories: [RepositoryInventory]) {
         self.registry = registry

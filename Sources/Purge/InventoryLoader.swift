@@ -22,17 +22,37 @@ public struct InventoryLoader: Sendable {
         self.capabilities = capabilities
     }
 
-    /// Loads several repositories (concurrently) in name order.
+    /// Loads several repositories (concurrently) in name order. A repository that cannot be read
+    /// does not stop the others: it goes into `unreadable` with the reason, so a purge can still
+    /// do the rest and then say what it could not look at (and exit non-zero).
     public func load(
         repositories names: [String], progress: (@Sendable (InventoryProgress) -> Void)? = nil
     ) async throws -> Inventory {
-        let loaded = try await withThrowingTaskGroup(of: RepositoryInventory.self) { group in
-            for name in names { group.addTask { try await self.load(repository: name, progress: progress) } }
+        let loaded = await withTaskGroup(of: (String, Result<RepositoryInventory, any Error>).self) { group in
+            for name in names {
+                group.addTask {
+                    do {
+                        return (name, .success(try await self.load(repository: name, progress: progress)))
+                    } catch {
+                        return (name, .failure(error))
+                    }
+                }
+            }
             var all: [RepositoryInventory] = []
-            for try await repository in group { all.append(repository) }
-            return all
+            var unreadable: [String: String] = [:]
+            for await (name, result) in group {
+                switch result {
+                case .success(let repository): all.append(repository)
+                case .failure(let error):
+                    unreadable[name] = (error as? RegistryError)?.description ?? SafeText.escape("\(error)")
+                }
+            }
+            return (all, unreadable)
         }
-        return Inventory(registry: client.endpoint.name, repositories: loaded.sorted { $0.name < $1.name })
+        try Task.checkCancellation()
+        var inventory = Inventory(registry: client.endpoint.name, repositories: loaded.0.sorted { $0.name < $1.name })
+        inventory.unreadable = loaded.1
+        return inventory
     }
 
     /// Loads one repository.

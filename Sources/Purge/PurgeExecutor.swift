@@ -3,17 +3,23 @@ import RegistryClient
 
 /// Carries out a plan against the registry, safely.
 ///
-/// Right before deleting in a repository it re-lists and re-resolves the tags: a tag planned for
-/// deletion that moved is skipped, and a manifest that any surviving tag (kept, new, or moved)
-/// now points to is spared together with its children and referrers. Nothing outside the plan is
-/// deleted. Each deletion is journaled first. Order: single tags, then referrers, indexes, images.
+/// Right before deleting in a repository it re-lists and re-resolves the tags (`RecheckDecision`):
+/// a tag planned for deletion that moved is skipped, and a manifest that any surviving tag now
+/// points to is spared together with its children and referrers. Nothing outside the plan is
+/// deleted. Each deletion is journaled first. Order: referrers, indexes, images, then single tags.
+///
+/// Every planned item ends in the result: deleted, skipped for a safety reason, failed, or not
+/// done (its repository stopped on an error, or the run was interrupted), so the exit status and
+/// the "left undone" report can tell the truth.
 public struct PurgeExecutor: Sendable {
     public let client: RegistryClient
     public let journal: Journal?
+    public let stop: StopSignal?
 
-    public init(client: RegistryClient, journal: Journal?) {
+    public init(client: RegistryClient, journal: Journal?, stop: StopSignal? = nil) {
         self.client = client
         self.journal = journal
+        self.stop = stop
     }
 
     public func execute(
@@ -25,160 +31,90 @@ public struct PurgeExecutor: Sendable {
         var items: [ExecutionItem] = []
         var interrupted = false
         for repositoryPlan in affected {
-            if Task.isCancelled {
-                interrupted = true
-                break
+            let run = RepositoryRun(plan: repositoryPlan, events: events)
+            guard let repository = inventory[repositoryPlan.name] else {
+                run.leaveRest("the repository is not in the inventory")
+                items += run.items
+                continue
             }
-            guard let repository = inventory[repositoryPlan.name] else { continue }
+            if stopRequested {
+                interrupted = true
+                run.leaveRest("interrupted before this repository")
+                items += run.items
+                continue
+            }
             events?(.checking(repository: repository.name))
-            let report: @Sendable (ExecutionItem) -> Void = { events?(.item($0)) }
-            let outcome = await execute(repositoryPlan, repository: repository, report: report, events: events)
-            items += outcome.items
-            if outcome.interrupted {
-                interrupted = true
-                break
-            }
+            interrupted = await execute(run, repository: repository) || interrupted
+            items += run.items
         }
         await journal?.close()
         return ExecutionResult(
             registry: plan.registry, items: items, journalPath: journal?.path, interrupted: interrupted)
     }
 
-    private struct RepositoryOutcome {
-        var items: [ExecutionItem] = []
-        var interrupted = false
-    }
+    private var stopRequested: Bool { Task.isCancelled || (stop?.isRequested ?? false) }
 
-    private func execute(
-        _ plan: RepositoryPlan, repository: RepositoryInventory, report: @Sendable (ExecutionItem) -> Void,
-        events: (@Sendable (ExecutionEvent) -> Void)?
-    ) async -> RepositoryOutcome {
-        var outcome = RepositoryOutcome()
+    /// Deletes what may still go in one repository; true when it stopped on an interruption.
+    private func execute(_ run: RepositoryRun, repository: RepositoryInventory) async -> Bool {
         let name = repository.name
-        func record(_ target: ExecutionItem.Target, _ result: ExecutionItem.Outcome) {
-            let item = ExecutionItem(repository: name, target: target, outcome: result)
-            outcome.items.append(item)
-            report(item)
-        }
-        let plannedTags = plan.tagsToDelete
-        let plannedManifests = plan.manifestsToDelete
-        func stopAll(_ reason: String) {
-            events?(.repositoryStopped(repository: name, reason: reason))
-            for tag in plannedTags where !outcome.items.contains(where: { $0.target == .tag(tag.tag) }) {
-                record(.tag(tag.tag), .skipped(reason: "stopped: \(reason)"))
-            }
-            for manifest in plannedManifests
-            where !outcome.items.contains(where: { $0.target == .manifest(manifest.digest) }) {
-                record(.manifest(manifest.digest), .skipped(reason: "stopped: \(reason)"))
-            }
-        }
-
-        // Re-check the repository as it is now.
-        let capabilities: RegistryCapabilities
         let current: [String: Digest]
         do {
-            capabilities = try await client.capabilities(repository: name)
-            if capabilities.deleteEnabled == false {
-                stopAll("deletion is disabled on this registry (set storage.delete.enabled: true in its config)")
-                return outcome
-            }
             current = try await resolveAll(repository: name)
         } catch {
-            stopAll("could not re-check the repository: \(error)")
-            return outcome
+            run.stop("could not re-check the repository: \(Self.text(error))")
+            return false
         }
+        let decision = RecheckDecision(plan: run.plan, repository: repository, current: current)
+        for (target, reason) in decision.skipped { run.record(target, .skipped(reason: reason)) }
 
-        let plannedTagDigests = Dictionary(uniqueKeysWithValues: plannedTags.map { ($0.tag, $0.digest) })
-        var tagsToGo: [String: Digest] = [:]
-        for (tag, planned) in plannedTagDigests {
-            switch current[tag] {
-            case nil: record(.tag(tag), .skipped(reason: "already gone"))
-            case let now? where now != planned:
-                record(.tag(tag), .skipped(reason: "moved from \(planned.short) to \(now.short) since the plan"))
-            default: tagsToGo[tag] = planned
-            }
-        }
-        // Every tag that survives the purge protects what it points to now.
-        let referrerTagsGoing = Set(plan.referrerTagsDeleted)
-        var spared: [Digest: String] = [:]
-        for (tag, digest) in current where tagsToGo[tag] == nil {
-            if referrerTagsGoing.contains(tag) && repository.referrerTags[tag] == digest { continue }
-            if spared[digest] == nil { spared[digest] = tag }
-        }
-        var sparedClosure: [Digest: String] = [:]
-        var queue = Array(spared.keys)
-        for (digest, tag) in spared { sparedClosure[digest] = "tag \(tag) points to it" }
-        while let digest = queue.popLast() {
-            guard let record = repository.manifests[digest] else { continue }
-            for next in record.children + record.referrers where sparedClosure[next] == nil {
-                sparedClosure[next] = "it belongs to \(digest.short), which a surviving tag points to"
-                queue.append(next)
-            }
-        }
-        var manifestsToGo: [ManifestVerdict] = []
-        for manifest in plannedManifests {
-            if let why = sparedClosure[manifest.digest] {
-                record(.manifest(manifest.digest), .skipped(reason: "kept after re-check: \(why)"))
-            } else {
-                manifestsToGo.append(manifest)
-            }
-        }
-        let goingDigests = Set(manifestsToGo.map(\.digest))
-
-        // Single tags whose manifest stays: remove just the tag.
-        for (tag, digest) in tagsToGo.sorted(by: { $0.key < $1.key }) where !goingDigests.contains(digest) {
-            if Task.isCancelled {
-                outcome.interrupted = true
-                record(.tag(tag), .skipped(reason: "interrupted"))
-                continue
-            }
-            do {
-                try await journal?.append(entry(repository, digest: digest, operation: .tag, tags: [tag]))
-                try await client.deleteTag(repository: name, tag: tag, using: capabilities.tagDeletion)
-                record(.tag(tag), .deleted)
-            } catch let error as RegistryError where error.kind == .unauthorized || error.kind == .forbidden {
-                record(.tag(tag), .failed(error: error.description))
-                stopAll(
-                    Self.permissionMessage(
-                        error, action: capabilities.tagDeletion == .native ? "delete" : "push and delete"))
-                return outcome
-            } catch {
-                record(.tag(tag), .failed(error: "\(error)"))
-            }
-        }
-
-        // Manifests: referrers first, then indexes, then images and children.
-        let ordered = manifestsToGo.sorted { a, b in
-            let rank = { (m: ManifestVerdict) -> Int in m.isReferrer ? 0 : (m.kind == .index ? 1 : 2) }
-            return rank(a) != rank(b) ? rank(a) < rank(b) : a.digest < b.digest
-        }
-        for manifest in ordered {
-            let tags = current.filter { $0.value == manifest.digest }.map(\.key).sorted()
-            if Task.isCancelled {
-                outcome.interrupted = true
-                record(.manifest(manifest.digest), .skipped(reason: "interrupted"))
-                for tag in tags where tagsToGo[tag] != nil { record(.tag(tag), .skipped(reason: "interrupted")) }
-                continue
+        for manifest in decision.manifestsToGo {
+            let tags = decision.tagsOf[manifest.digest] ?? []
+            if stopRequested {
+                run.leaveRest("interrupted")
+                return true
             }
             do {
                 try await journal?.append(entry(repository, digest: manifest.digest, operation: .manifest, tags: tags))
                 try await client.deleteManifest(repository: name, digest: manifest.digest)
-                record(.manifest(manifest.digest), .deleted)
-                for tag in tags where tagsToGo[tag] != nil { record(.tag(tag), .deleted) }
+                run.record(.manifest(manifest.digest), .deleted)
+                for tag in tags where decision.tagsToGo[tag] != nil { run.record(.tag(tag), .deleted) }
             } catch let error as RegistryError where error.kind == .notFound {
-                record(.manifest(manifest.digest), .skipped(reason: "already gone"))
-            } catch let error as RegistryError where error.kind == .unauthorized || error.kind == .forbidden {
-                record(.manifest(manifest.digest), .failed(error: error.description))
-                stopAll(Self.permissionMessage(error, action: "delete"))
-                return outcome
+                run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
+                for tag in tags where decision.tagsToGo[tag] != nil {
+                    run.record(.tag(tag), .skipped(reason: "already gone"))
+                }
             } catch {
-                record(.manifest(manifest.digest), .failed(error: "\(error)"))
-                for tag in tags where tagsToGo[tag] != nil {
-                    record(.tag(tag), .failed(error: "its manifest could not be deleted"))
+                run.record(.manifest(manifest.digest), .failed(error: Self.text(error)))
+                for tag in tags where decision.tagsToGo[tag] != nil {
+                    run.record(.tag(tag), .failed(error: "its manifest \(manifest.digest.short) could not be deleted"))
+                }
+                if let reason = Self.stopReason(error, action: "delete") {
+                    run.stop(reason)
+                    return false
                 }
             }
         }
-        return outcome
+
+        for (tag, digest) in decision.singleTags {
+            if stopRequested {
+                run.leaveRest("interrupted")
+                return true
+            }
+            do {
+                try await journal?.append(entry(repository, digest: digest, operation: .tag, tags: [tag]))
+                try await client.deleteTag(repository: name, tag: tag)
+                run.record(.tag(tag), .deleted)
+            } catch let error as RegistryError where error.kind == .notFound {
+                run.record(.tag(tag), .skipped(reason: "already gone"))
+            } catch {
+                run.record(.tag(tag), .failed(error: Self.text(error)))
+                if let reason = Self.stopReason(error, action: "delete (or push, to untag)") {
+                    run.stop(reason)
+                    return false
+                }
+            }
+        }
+        return false
     }
 
     /// Every tag of the repository now, resolved to its digest.
@@ -204,7 +140,57 @@ public struct PurgeExecutor: Sendable {
             tags: tags)
     }
 
+    /// Errors after which the rest of a repository cannot succeed either.
+    static func stopReason(_ error: any Error, action: String) -> String? {
+        guard let error = error as? RegistryError else {
+            // The journal could not be written: deleting without a record is not allowed.
+            return "the journal could not be written (\(error)); nothing more is deleted without a record"
+        }
+        switch error.kind {
+        case .unauthorized, .forbidden: return permissionMessage(error, action: action)
+        case .deleteDisabled: return "deletion is disabled on this registry: \(error.description)"
+        default: return nil
+        }
+    }
+
     static func permissionMessage(_ error: RegistryError, action: String) -> String {
         "the credentials lack the '\(action)' permission on this repository (\(error.status.map { "HTTP \($0)" } ?? "denied")); grant it and run again"
+    }
+
+    /// An error in words, safe for a terminal.
+    static func text(_ error: any Error) -> String {
+        (error as? RegistryError)?.description ?? SafeText.escape("\(error)")
+    }
+}
+
+/// The items of one repository's run, recorded as they happen.
+private final class RepositoryRun: @unchecked Sendable {
+    let plan: RepositoryPlan
+    let events: (@Sendable (ExecutionEvent) -> Void)?
+    private(set) var items: [ExecutionItem] = []
+    private var settled: Set<ExecutionItem.Target> = []
+
+    init(plan: RepositoryPlan, events: (@Sendable (ExecutionEvent) -> Void)?) {
+        self.plan = plan
+        self.events = events
+    }
+
+    func record(_ target: ExecutionItem.Target, _ outcome: ExecutionItem.Outcome) {
+        guard settled.insert(target).inserted else { return }
+        let item = ExecutionItem(repository: plan.name, target: target, outcome: outcome)
+        items.append(item)
+        events?(.item(item))
+    }
+
+    /// Every planned item not settled yet is left undone, with `reason`.
+    func leaveRest(_ reason: String) {
+        for tag in plan.tagsToDelete { record(.tag(tag.tag), .notDone(reason: reason)) }
+        for manifest in plan.manifestsToDelete { record(.manifest(manifest.digest), .notDone(reason: reason)) }
+    }
+
+    /// The repository stops on an error: reported once, the rest left undone.
+    func stop(_ reason: String) {
+        events?(.repositoryStopped(repository: plan.name, reason: reason))
+        leaveRest(reason)
     }
 }

@@ -110,7 +110,7 @@ extension BrowserModel {
             switch item.outcome {
             case .deleted, .restored: progress.deleted += 1
             case .skipped: progress.skipped += 1
-            case .failed: progress.failed += 1
+            case .failed, .notDone: progress.failed += 1
             }
             progress.repository = item.repository
             progress.lastLine = ResultReport.line(item, registry: configuration.registry)

@@ -32,7 +32,10 @@ extension BrowserModel {
     /// What the deletion did: counts, the journal, then failures, skips and deletions line by line.
     func renderResult(_ result: ExecutionResult, scroll: Int, into buffer: inout Buffer, theme: Theme) {
         let rect = viewArea(of: buffer)
-        let title = result.interrupted ? "Deletion interrupted" : "Deletion finished"
+        // Never a title that claims success which did not happen.
+        let title =
+            result.interrupted
+            ? "Deletion interrupted" : (result.succeeded ? "Deletion finished" : "Deletion finished with failures")
         let inner = buffer.panel(
             rect, title: title + " (esc closes)", border: result.succeeded ? theme.plainBorder : theme.dialogBorder,
             theme: theme)
@@ -40,7 +43,7 @@ extension BrowserModel {
         let summary =
             "Deleted \(BrowserFormat.count(result.deletedTags.count, "tag")) and "
             + "\(BrowserFormat.count(result.deletedManifests.count, "manifest"))\(theme.separator)"
-            + "\(result.skips.count) skipped\(theme.separator)\(result.failures.count) failed"
+            + "\(result.skips.count) skipped\(theme.separator)\(result.leftUndone.count) failed or not done"
         lines.append([(summary, theme.bold)])
         if result.interrupted {
             lines.append([("Interrupted: the rest of the plan was not carried out.", theme.warning)])
@@ -56,7 +59,7 @@ extension BrowserModel {
             (reloading ? "Reloading the inventory\(theme.ellipsis)" : "The inventory was reloaded.", theme.dim)
         ])
         for (heading, items, style) in [
-            ("Failed", result.failures, theme.error), ("Skipped", result.skips, theme.warning),
+            ("Failed or not done", result.leftUndone, theme.error), ("Skipped", result.skips, theme.warning),
             ("Deleted", result.items.filter { $0.outcome == .deleted }, Style.plain),
         ] where !items.isEmpty {
             lines.append([])

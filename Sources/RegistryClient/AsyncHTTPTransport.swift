@@ -22,9 +22,16 @@ public struct TLSOptions: Sendable, Equatable {
 public final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
     private let requestTimeout: TimeAmount
+    private let deadline: Duration
 
     /// Creates a transport; call `shutdown()` when done (or use `withTransport`).
-    public init(tls: TLSOptions = TLSOptions(), requestTimeout: Duration = .seconds(60)) throws(RegistryError) {
+    ///
+    /// `requestTimeout` bounds a whole request, its body included: a server trickling a byte a
+    /// second cannot hold a slot forever. `connectionsPerHost` should match the client's
+    /// concurrency, so that every request in flight has a pooled connection to reuse.
+    public init(
+        tls: TLSOptions = TLSOptions(), requestTimeout: Duration = .seconds(60), connectionsPerHost: Int = 8
+    ) throws(RegistryError) {
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if let path = tls.caCertificatePath {
             do {
@@ -37,7 +44,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 throw error
             } catch {
                 throw RegistryError(
-                    .invalidInput, "cannot read the CA certificate \(path): \(error)",
+                    .invalidInput, "cannot read the CA certificate \(path)",
                     hint: "pass a PEM file with --ca-cert")
             }
         }
@@ -51,16 +58,19 @@ public final class AsyncHTTPTransport: HTTPTransport {
         // A refused connection is an answer: fail at once (our own retry policy decides about
         // trying again) rather than let the pool retry quietly until the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.requestTimeout = timeout
+        self.deadline = requestTimeout
     }
 
     /// Runs `body` with a transport and always shuts it down afterwards.
     public static func withTransport<T>(
-        tls: TLSOptions = TLSOptions(), requestTimeout: Duration = .seconds(60),
+        tls: TLSOptions = TLSOptions(), requestTimeout: Duration = .seconds(60), connectionsPerHost: Int = 8,
         _ body: (AsyncHTTPTransport) async throws -> T
     ) async throws -> T {
-        let transport = try AsyncHTTPTransport(tls: tls, requestTimeout: requestTimeout)
+        let transport = try AsyncHTTPTransport(
+            tls: tls, requestTimeout: requestTimeout, connectionsPerHost: connectionsPerHost)
         do {
             let result = try await body(transport)
             try await transport.shutdown()
@@ -77,6 +87,21 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequestData) async throws(RegistryError) -> HTTPResponseData {
+        for (name, value) in request.headers where !Self.isHeaderSafe(name) || !Self.isHeaderSafe(value) {
+            _ = value
+            throw RegistryError(
+                .invalidInput, "refusing to send a header with control characters (\(SafeText.escape(name)))",
+                url: request.url.absoluteString)
+        }
+        do {
+            return try await Self.withDeadline(deadline) { try await self.perform(request) }
+        } catch {
+            throw Self.classify(error, request: request)
+        }
+    }
+
+    /// One request, head and body.
+    private func perform(_ request: HTTPRequestData) async throws -> HTTPResponseData {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
@@ -84,53 +109,108 @@ public final class AsyncHTTPTransport: HTTPTransport {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
             outgoing.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
         }
-        do {
-            let response = try await client.execute(outgoing, timeout: requestTimeout)
-            var headers: [(String, String)] = []
-            for header in response.headers { headers.append((header.name, header.value)) }
-            let buffer: ByteBuffer
-            if request.method == "HEAD" {
-                buffer = ByteBuffer()
-            } else {
-                buffer = try await response.body.collect(upTo: request.maxResponseBytes)
+        let response = try await client.execute(outgoing, timeout: requestTimeout)
+        var headers: [(String, String)] = []
+        for header in response.headers.prefix(Self.maxHeaders) { headers.append((header.name, header.value)) }
+        // Also for HEAD: a body stream left unread ends the connection instead of returning it to
+        // the pool. A HEAD's body is empty, so reading it costs nothing.
+        let buffer = try await response.body.collect(upTo: request.method == "HEAD" ? 0 : request.maxResponseBytes)
+        return HTTPResponseData(
+            status: Int(response.status.code), headers: headers, body: Data(buffer.readableBytesView))
+    }
+
+    /// Headers kept from one response; a flood of them is cut, not stored.
+    static let maxHeaders = 200
+
+    /// Whether a header name or value can go on the wire as it is (no CR, LF or other controls).
+    static func isHeaderSafe(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
+    }
+
+    /// The request did not finish (head and body) in time.
+    struct DeadlineExceeded: Error {}
+
+    /// Runs `operation`, cancelling it when `limit` passes first.
+    static func withDeadline<T: Sendable>(
+        _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw DeadlineExceeded()
             }
-            let data = Data(buffer.readableBytesView)
-            return HTTPResponseData(status: Int(response.status.code), headers: headers, body: data)
-        } catch {
-            throw Self.classify(error, request: request)
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw DeadlineExceeded() }
+            return first
         }
     }
 
-    /// Turns transport errors into `RegistryError`s that say what to check.
+    /// Turns transport errors into `RegistryError`s that say, in plain words, what failed and what
+    /// to check. The transport's own text goes to `underlying` (shown with `--verbose`).
     static func classify(_ error: any Error, request: HTTPRequestData) -> RegistryError {
+        if let error = error as? RegistryError { return error }
         let url = request.url.absoluteString
-        let host = request.url.host.map { h in request.url.port.map { "\(h):\($0)" } ?? h } ?? url
+        let host = SafeText.escape(request.url.host.map { h in request.url.port.map { "\(h):\($0)" } ?? h } ?? url)
+        let underlying = String(describing: error)
         if error is NIOTooManyBytesError {
             return RegistryError(
-                .tooLarge, "the response to \(request.method) is larger than \(request.maxResponseBytes) bytes",
-                url: url, hint: "the registry sent more than a manifest or listing should ever be; refusing it")
+                .tooLarge, "the answer to \(request.method) is larger than \(request.maxResponseBytes) bytes",
+                url: url, hint: "a manifest or listing is never that big; refusing it", underlying: underlying)
+        }
+        if error is DeadlineExceeded {
+            return RegistryError(
+                .timeout, "\(request.method) to \(host) did not finish in time", url: url,
+                hint: "check that the registry is up, or raise --timeout", underlying: underlying)
         }
         if let clientError = error as? HTTPClientError {
             switch clientError {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout:
                 return RegistryError(
                     .timeout, "\(request.method) to \(host) timed out", url: url,
-                    hint: "check that the registry is up, or raise --timeout")
+                    hint: "check that the registry is up, or raise --timeout", underlying: underlying)
             case .remoteConnectionClosed:
-                return RegistryError(.unreachable, "\(host) closed the connection", url: url)
+                return RegistryError(
+                    .unreachable, "\(host) closed the connection before answering", url: url,
+                    hint: "the registry or a proxy in front of it dropped the request; try again",
+                    underlying: underlying)
             default: break
             }
         }
-        let text = String(describing: error)
-        let typeName = String(describing: type(of: error))
-        if typeName.contains("SSL") || typeName.contains("TLS") || text.contains("SSL") {
+        if let io = error as? IOError {
+            let reason: String
+            switch io.errnoCode {
+            case ECONNREFUSED: reason = "the connection was refused"
+            case ECONNRESET: reason = "the connection was reset"
+            case ETIMEDOUT: reason = "the connection timed out"
+            case EHOSTUNREACH, ENETUNREACH: reason = "there is no route to it"
+            case EPIPE: reason = "the connection was closed"
+            default: reason = "the network failed"
+            }
             return RegistryError(
-                .tls, "TLS with \(host) failed (\(text))", url: url,
+                .unreachable, "cannot reach \(host): \(reason)", url: url,
+                hint: "check the host and port given with -r, and that the registry is running",
+                underlying: underlying)
+        }
+        let typeName = String(describing: type(of: error))
+        if typeName.contains("SSL") || typeName.contains("TLS") || underlying.contains("SSL") {
+            return RegistryError(
+                .tls, "the TLS handshake with \(host) failed", url: url,
                 hint: "if the registry uses a private CA pass --ca-cert FILE; "
-                    + "for a plain-HTTP registry use --plain-http")
+                    + "for a plain-HTTP registry use --plain-http",
+                underlying: underlying)
+        }
+        if typeName.contains("HTTPParserError") || error is ChannelError {
+            return RegistryError(
+                .unreachable, "the connection to \(host) broke off in the middle of an answer", url: url,
+                hint: "the registry or a proxy in front of it dropped the request; try again", underlying: underlying)
+        }
+        if error is CancellationError {
+            return RegistryError(
+                .unreachable, "\(request.method) to \(host) was cancelled", url: url, underlying: underlying)
         }
         return RegistryError(
-            .unreachable, "cannot reach \(host) (\(text))", url: url,
-            hint: "check the host and port given with -r, and that the registry is running")
+            .unreachable, "cannot reach \(host)", url: url,
+            hint: "check the host and port given with -r, and that the registry is running", underlying: underlying)
     }
 }

@@ -19,8 +19,9 @@ actor Authenticator {
     }
 
     private let credentials: Credentials
-    private let registryHost: String
+    private let endpoint: RegistryEndpoint
     private let transport: any HTTPTransport
+    private let retry: RetryPolicy
     private let logger: Logger
     private var scheme: Scheme = .unknown
     private var tokens: [String: Token] = [:]
@@ -31,10 +32,14 @@ actor Authenticator {
     /// How many tokens were fetched from the token service (for tests and `--verbose`).
     private(set) var tokensFetched = 0
 
-    init(credentials: Credentials, registryHost: String, transport: any HTTPTransport, logger: Logger) {
+    init(
+        credentials: Credentials, endpoint: RegistryEndpoint, transport: any HTTPTransport, retry: RetryPolicy,
+        logger: Logger
+    ) {
         self.credentials = credentials
-        self.registryHost = registryHost
+        self.endpoint = endpoint
         self.transport = transport
+        self.retry = retry
         self.logger = logger
         if case .identityToken(let token) = credentials { refreshToken = token }
     }
@@ -53,11 +58,14 @@ actor Authenticator {
     func authorization(answering challengeHeader: String?, for scope: AccessScope?, url: URL) async throws -> String? {
         let challenges = AuthChallenge.parse(challengeHeader ?? "")
         if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {
-            guard let realmText = bearer.realm, let realm = URL(string: realmText), realm.scheme != nil else {
+            guard let realmText = bearer.realm, let realm = URL(string: realmText), realm.host != nil,
+                let realmScheme = realm.scheme?.lowercased(), realmScheme == "https" || realmScheme == "http"
+            else {
                 throw RegistryError(
                     .invalidResponse, "the registry's Bearer challenge has no usable realm", status: 401,
-                    url: url.absoluteString)
+                    url: url.absoluteString, hint: "the realm must be an http(s) URL")
             }
+            try checkRealm(realm, scheme: realmScheme)
             scheme = .bearer(realm: realm, service: bearer.service)
             // A token we already had was refused: the scope differs or it was revoked. Drop it.
             let ours = scope?.description ?? ""
@@ -83,6 +91,21 @@ actor Authenticator {
             return first ? header : nil
         }
         return nil
+    }
+
+    /// Credentials go to the token realm the registry names, but never in clear across a network:
+    /// a plain-HTTP realm must be on loopback (anonymous token requests to a plain-HTTP registry's
+    /// own realm are harmless and allowed).
+    private func checkRealm(_ realm: URL, scheme: String) throws(RegistryError) {
+        guard scheme == "http" else { return }
+        let host = realm.host.map { h in realm.port.map { "\(h):\($0)" } ?? h } ?? ""
+        if RegistryEndpoint.isLoopback(host: host) { return }
+        if credentials == .anonymous && endpoint.scheme == "http" { return }
+        throw RegistryError(
+            .refused,
+            "the registry's token service is on plain HTTP at \(SafeText.escape(host)); refusing to send credentials there",
+            status: 401, url: realm.absoluteString,
+            hint: "the password would cross the network unencrypted; the registry should name an https:// realm")
     }
 
     static func credentialsNeeded(url: URL, scope: AccessScope?) -> RegistryError {
@@ -115,7 +138,7 @@ actor Authenticator {
                 [
                     URLQueryItem(name: "grant_type", value: "refresh_token"),
                     URLQueryItem(name: "refresh_token", value: refreshToken),
-                    URLQueryItem(name: "service", value: service ?? registryHost),
+                    URLQueryItem(name: "service", value: service ?? endpoint.apiHost),
                     URLQueryItem(name: "client_id", value: "regsweep"),
                 ] + (scope.isEmpty ? [] : [URLQueryItem(name: "scope", value: scope)])
             let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
@@ -143,7 +166,7 @@ actor Authenticator {
         }
         logger.debug(
             "token request", metadata: ["realm": "\(Redaction.url(realm.absoluteString))", "scope": "\(scope)"])
-        let response = try await transport.send(request)
+        let response = try await sendWithRetries(request)
         switch response.status {
         case 200..<300: break
         case 401, 403:
@@ -172,11 +195,47 @@ actor Authenticator {
             throw RegistryError(
                 .invalidResponse, "the token service answered without a token", url: realm.absoluteString)
         }
-        if let refresh = answer.refresh_token, !refresh.isEmpty { refreshToken = refresh }
+        // A token goes into a header: CR, LF or spaces in it would inject headers of its own.
+        guard Self.isHeaderSafe(value) else {
+            throw RegistryError(
+                .invalidResponse, "the token service handed out a malformed token (control characters or spaces)",
+                url: realm.absoluteString, hint: "the token service or something in front of it is misbehaving")
+        }
+        if let refresh = answer.refresh_token, !refresh.isEmpty, Self.isHeaderSafe(refresh) { refreshToken = refresh }
         // Renew a little before the service says so: clocks drift and requests take time.
-        let lifetime = TimeInterval(max(answer.expires_in ?? 60, 1))
+        let lifetime = TimeInterval(min(max(answer.expires_in ?? 60, 1), 86_400))
         let issued = answer.issued_at.flatMap(RFC3339.parse).map { min($0, Date()) } ?? Date()
         let margin = min(30, lifetime * 0.2)
         return Token(value: value, expires: issued.addingTimeInterval(lifetime - margin))
+    }
+
+    /// Printable ASCII without spaces, at most 64 KiB: what a token68 or JWT is made of.
+    static func isHeaderSafe(_ value: String) -> Bool {
+        value.utf8.count <= 65_536 && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
+    /// Token requests are retried like any idempotent request: a token service that drops a
+    /// connection or answers 503 once must not fail a long run.
+    private func sendWithRetries(_ request: HTTPRequestData) async throws -> HTTPResponseData {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let response = try await transport.send(request)
+                guard RetryPolicy.isRetryable(status: response.status, method: "GET") else { return response }
+                let delay = retry.delay(afterAttempt: attempt, retryAfter: response.header("Retry-After"))
+                guard attempt < retry.maxAttempts, started.duration(to: .now) + delay < retry.deadline else {
+                    return response
+                }
+                try await Task.sleep(for: delay)
+            } catch let error as RegistryError where RetryPolicy.isRetryable(error, method: "GET") {
+                let delay = retry.delay(afterAttempt: attempt, retryAfter: nil)
+                guard attempt < retry.maxAttempts, started.duration(to: .now) + delay < retry.deadline else {
+                    throw error
+                }
+                try await Task.sleep(for: delay)
+            }
+        }
     }
 }

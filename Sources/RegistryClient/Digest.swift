@@ -18,6 +18,9 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
             hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
         else { return nil }
         if algorithm == "sha256" && hex.count != 64 { return nil }
+        if algorithm == "sha512" && hex.count != 128 { return nil }
+        // Registries use hundreds of bytes at most; a longer "digest" is not one.
+        if string.utf8.count > 256 { return nil }
         self.algorithm = algorithm
         self.hex = hex
     }
@@ -35,10 +38,23 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         self.hex = hex
     }
 
-    /// Whether `data` hashes to this digest (only sha256 can be checked; others are trusted).
+    /// The SHA-512 digest of `data`.
+    public static func sha512<D: DataProtocol>(of data: D) -> Digest {
+        let hash = SHA512.hash(data: data)
+        return Digest(uncheckedAlgorithm: "sha512", hex: hash.map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// Whether this digest's algorithm is one regsweep can verify (the spec's `sha256` and `sha512`).
+    public var isVerifiable: Bool { algorithm == "sha256" || algorithm == "sha512" }
+
+    /// Whether `data` hashes to this digest. A digest of an algorithm that cannot be checked never
+    /// matches: content that cannot be verified is not trusted.
     public func matches<D: DataProtocol>(_ data: D) -> Bool {
-        guard algorithm == "sha256" else { return true }
-        return Digest.sha256(of: data) == self
+        switch algorithm {
+        case "sha256": return Digest.sha256(of: data) == self
+        case "sha512": return Digest.sha512(of: data) == self
+        default: return false
+        }
     }
 
     public var description: String { "\(algorithm):\(hex)" }

@@ -1,4 +1,4 @@
-/// What a registry can do, found out without deleting anything real.
+/// What a registry can do, found out with harmless requests and from the answers to real deletions.
 public struct RegistryCapabilities: Sendable, Codable, Equatable {
     /// How a single tag is removed while sibling tags of the same manifest stay.
     public enum TagDeletion: String, Sendable, Codable {
@@ -8,15 +8,16 @@ public struct RegistryCapabilities: Sendable, Codable, Equatable {
         case placeholder
     }
 
-    public var tagDeletion: TagDeletion
-    /// Whether deleting manifests is enabled; nil when the credentials could not find out.
+    /// How tags are removed; nil until the first tag deletion of the run decided it.
+    public var tagDeletion: TagDeletion?
+    /// Whether deleting manifests is enabled; nil until a deletion answered.
     public var deleteEnabled: Bool?
     /// Whether `GET /v2/<repo>/referrers/<digest>` exists.
     public var referrersAPI: Bool
     /// Whether `_catalog` lists repositories.
     public var catalog: Bool
 
-    public init(tagDeletion: TagDeletion, deleteEnabled: Bool?, referrersAPI: Bool, catalog: Bool) {
+    public init(tagDeletion: TagDeletion?, deleteEnabled: Bool?, referrersAPI: Bool, catalog: Bool) {
         self.tagDeletion = tagDeletion
         self.deleteEnabled = deleteEnabled
         self.referrersAPI = referrersAPI
@@ -32,7 +33,8 @@ public struct RegistryCapabilities: Sendable, Codable, Equatable {
             case nil: "delete unknown"
             }
         return [
-            delete, "tag delete: \(tagDeletion.rawValue)", "referrers: \(referrersAPI ? "API" : "tag schema")",
+            delete, "tag delete: \(tagDeletion?.rawValue ?? "unknown")",
+            "referrers: \(referrersAPI ? "API" : "tag schema")",
             catalog ? "catalog" : "no catalog",
         ].joined(separator: " · ")
     }

@@ -21,10 +21,12 @@ extension RegistryClient {
     /// The largest manifest accepted; registries themselves cap manifests at 4 MiB.
     public static let maxManifestBytes = 4 << 20
 
-    /// Fetches a manifest by tag or digest. Its digest is computed from the bytes; when fetched by
-    /// digest, the bytes must hash to it.
+    /// Fetches a manifest by tag or digest and verifies it: the bytes must hash to the digest it was
+    /// requested by, and to `Docker-Content-Digest` when the registry sends one (sha256 or sha512).
+    /// A manifest that cannot be verified is an error, so it never feeds a deletion decision.
     public func manifest(repository: String, reference: String) async throws -> Manifest {
-        let url = try url("/v2/\(repository)/manifests/\(reference)")
+        let url = try url(
+            "/v2/\(try Self.checked(repository: repository))/manifests/\(try Self.checked(reference: reference))")
         let scope = AccessScope.repository(repository, "pull")
         let response = try await send(
             "GET", url, scope: scope, headers: [("Accept", MediaType.manifestAccept.joined(separator: ", "))],
@@ -33,41 +35,67 @@ extension RegistryClient {
             throw failure(
                 response, doing: "fetching manifest \(repository):\(reference)", url: url, method: "GET", scope: scope)
         }
-        let computed = Digest.sha256(of: response.body)
-        var digest = computed
-        if let requested = Digest(reference) {
-            guard requested.matches(response.body) || isSchema1(response) else {
-                throw RegistryError(
-                    .digestMismatch,
-                    "manifest \(repository)@\(requested) arrived with different content (it hashes to \(computed))",
-                    url: url.absoluteString,
-                    hint: "the registry or a proxy altered it; do not trust this registry's answers")
-            }
-            digest = requested
-        } else if isSchema1(response), let header = response.header("Docker-Content-Digest").flatMap(Digest.init) {
-            // Signed schema1 digests cover the payload without signatures, so trust the header there.
-            digest = header
-        }
+        let digest = try Self.verifiedDigest(
+            of: response, requested: Digest(reference), what: "manifest \(repository)@\(reference)", url: url)
         return try Manifest(body: response.body, digest: digest, contentType: response.header("Content-Type"))
     }
 
-    private func isSchema1(_ response: HTTPResponseData) -> Bool {
-        MediaType.isSchema1(response.header("Content-Type")?.split(separator: ";").first.map(String.init) ?? "")
+    /// The digest a manifest response proves: the requested one and the header's, when given, must
+    /// both match the bytes; without either, the bytes' sha256.
+    static func verifiedDigest(
+        of response: HTTPResponseData, requested: Digest?, what: String, url: URL
+    ) throws(RegistryError) -> Digest {
+        func mismatch(_ claimed: String, _ detail: String) -> RegistryError {
+            RegistryError(
+                .digestMismatch, "\(what) arrived with content that does not match \(claimed) (\(detail))",
+                url: url.absoluteString,
+                hint: "the registry or a proxy altered it; it is not used, and nothing is deleted on its strength")
+        }
+        var proven: Digest?
+        if let requested {
+            guard requested.isVerifiable else {
+                throw RegistryError(
+                    .digestMismatch,
+                    "\(what) uses the digest algorithm \(requested.algorithm), which cannot be verified",
+                    url: url.absoluteString, hint: "only sha256 and sha512 digests are trusted")
+            }
+            guard requested.matches(response.body) else {
+                throw mismatch("the digest it was requested by", "it hashes to \(Digest.sha256(of: response.body))")
+            }
+            proven = requested
+        }
+        if let headerText = response.header("Docker-Content-Digest") {
+            guard let header = Digest(headerText.trimmingCharacters(in: .whitespaces)), header.isVerifiable,
+                header.matches(response.body)
+            else {
+                throw mismatch("its Docker-Content-Digest header", "\(SafeText.escape(String(headerText.prefix(160))))")
+            }
+            if proven == nil { proven = header }
+        }
+        return proven ?? Digest.sha256(of: response.body)
     }
 
     /// Resolves a tag (or digest) to a digest with HEAD, which does not count as a pull on Docker Hub.
-    /// Falls back to GET when the registry sends no `Docker-Content-Digest`. Nil when it does not exist.
+    /// Falls back to GET (and verifies the bytes) when the registry sends no usable
+    /// `Docker-Content-Digest`. Nil when it does not exist.
     public func head(repository: String, reference: String) async throws -> ManifestHead? {
-        let url = try url("/v2/\(repository)/manifests/\(reference)")
+        let url = try url(
+            "/v2/\(try Self.checked(repository: repository))/manifests/\(try Self.checked(reference: reference))")
         let scope = AccessScope.repository(repository, "pull")
         let response = try await send(
             "HEAD", url, scope: scope, headers: [("Accept", MediaType.manifestAccept.joined(separator: ", "))])
         switch response.status {
         case 200:
             let type = response.header("Content-Type")
-            if let digest = response.header("Docker-Content-Digest").flatMap(Digest.init) {
-                return ManifestHead(
-                    digest: digest, mediaType: type, size: response.header("Content-Length").flatMap { Int64($0) })
+            if let digest = response.header("Docker-Content-Digest").flatMap(Digest.init), digest.isVerifiable {
+                if let requested = Digest(reference), requested != digest {
+                    throw RegistryError(
+                        .digestMismatch, "the registry answered for \(repository)@\(reference) with another digest",
+                        url: url.absoluteString,
+                        hint: "the registry or a proxy is misbehaving; nothing was deleted on its strength")
+                }
+                let size = response.header("Content-Length").flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil }
+                return ManifestHead(digest: digest, mediaType: type, size: size)
             }
             let manifest = try await manifest(repository: repository, reference: reference)
             return ManifestHead(
@@ -80,9 +108,35 @@ extension RegistryClient {
         }
     }
 
+    /// A repository name fit for a request path, or an error naming it (escaped).
+    static func checked(repository: String) throws(RegistryError) -> String {
+        guard ReferenceGrammar.isValidRepository(repository) else {
+            throw RegistryError(
+                .invalidName, "'\(SafeText.escape(repository))' is not a valid repository name",
+                hint: "repository names are lowercase path components such as team/my-app")
+        }
+        return repository
+    }
+
+    /// A tag or digest fit for a request path, or an error naming it (escaped).
+    static func checked(reference: String) throws(RegistryError) -> String {
+        if reference.contains(":") {
+            guard Digest(reference) != nil else {
+                throw RegistryError(.invalidName, "'\(SafeText.escape(reference))' is not a valid digest")
+            }
+        } else {
+            guard ReferenceGrammar.isValidTag(reference) else {
+                throw RegistryError(
+                    .invalidName, "'\(SafeText.escape(reference))' is not a valid tag",
+                    hint: "tags are up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+            }
+        }
+        return reference
+    }
+
     /// Fetches a blob (a config, never a layer: the size limit keeps it small) and verifies its digest.
     public func blob(repository: String, digest: Digest, maxBytes: Int = 8 << 20) async throws -> Data {
-        let url = try url("/v2/\(repository)/blobs/\(digest)")
+        let url = try url("/v2/\(try Self.checked(repository: repository))/blobs/\(digest)")
         let scope = AccessScope.repository(repository, "pull")
         let response = try await send("GET", url, scope: scope, maxResponseBytes: maxBytes)
         guard response.status == 200 else {
@@ -112,7 +166,7 @@ extension RegistryClient {
     ) async throws -> (descriptors: [Descriptor], source: ReferrersSource) {
         let scope = AccessScope.repository(repository, "pull")
         if useAPI {
-            let url = try url("/v2/\(repository)/referrers/\(digest)")
+            let url = try url("/v2/\(try Self.checked(repository: repository))/referrers/\(digest)")
             let response = try await send(
                 "GET", url, scope: scope, headers: [("Accept", MediaType.ociIndex)],
                 maxResponseBytes: Self.maxManifestBytes)

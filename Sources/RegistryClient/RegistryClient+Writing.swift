@@ -1,13 +1,27 @@
 import Foundation
 
 extension RegistryClient {
-    /// Deletes a manifest by digest. On most registries this removes every tag pointing to it.
+    /// Deletes a manifest by digest (on most registries this removes every tag pointing to it), then
+    /// checks that it is gone: a registry that answers 202 and still serves the manifest did not
+    /// delete it, and saying otherwise would be a lie in the report.
     public func deleteManifest(repository: String, digest: Digest) async throws {
-        let url = try url("/v2/\(repository)/manifests/\(digest)")
+        let url = try url("/v2/\(try Self.checked(repository: repository))/manifests/\(digest)")
         let scope = AccessScope.repository(repository, "delete")
         let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
         guard (200..<300).contains(response.status) else {
-            throw failure(response, doing: "deleting \(repository)@\(digest)", url: url, method: "DELETE", scope: scope)
+            let error = failure(
+                response, doing: "deleting \(repository)@\(digest)", url: url, method: "DELETE", scope: scope)
+            if error.kind == .deleteDisabled { await learned.learn(deleteEnabled: false) }
+            throw error
+        }
+        await learned.learn(deleteEnabled: true)
+        if try await head(repository: repository, reference: digest.description) != nil {
+            throw RegistryError(
+                .notDeleted, "the registry accepted deleting \(repository)@\(digest) but still serves it",
+                status: response.status, url: url.absoluteString,
+                hint:
+                    "it was not deleted; the registry may delete asynchronously or ignore deletes; check it and run again"
+            )
         }
     }
 
@@ -16,43 +30,99 @@ extension RegistryClient {
     /// With `.native` the registry deletes the tag itself. With `.placeholder` (distribution 2.x,
     /// which has no tag delete) the tag is first moved onto a unique tiny placeholder manifest, which
     /// is then deleted by digest; deleting the real manifest by digest would take its siblings along.
+    /// With nil, the first tag deletion decides: the registry's answer to a native tag delete (2xx,
+    /// or 400/405 for "no tag delete") is remembered for the rest of the run. No probe request is
+    /// ever sent for this, so listings and dry runs stay free of DELETEs.
     public func deleteTag(
-        repository: String, tag: String, using method: RegistryCapabilities.TagDeletion
+        repository: String, tag: String, using method: RegistryCapabilities.TagDeletion? = nil
     )
         async throws
     {
-        switch method {
-        case .native:
-            let url = try url("/v2/\(repository)/manifests/\(tag)")
-            let scope = AccessScope.repository(repository, "delete")
-            let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
-            guard (200..<300).contains(response.status) else {
-                throw failure(
-                    response, doing: "deleting tag \(repository):\(tag)", url: url, method: "DELETE", scope: scope)
-            }
-        case .placeholder:
-            // Keep the original so the tag can be put back if the second step fails: a tag left
-            // on the placeholder would be worse than a tag not deleted.
-            let original: Manifest
-            do {
-                original = try await manifest(repository: repository, reference: tag)
-            } catch let error as RegistryError where error.kind == .notFound {
+        _ = try Self.checked(repository: repository)
+        _ = try Self.checked(reference: tag)
+        let known = await learned.tagDeletion
+        switch method ?? known {
+        case .native?:
+            guard try await deleteTagNatively(repository: repository, tag: tag) else {
                 throw RegistryError(
-                    .notFound, "tag \(repository):\(tag) does not exist", status: error.status, url: error.url,
-                    details: error.details)
+                    .unsupported, "the registry cannot delete the tag \(repository):\(tag) on its own",
+                    hint: "this registry has no tag delete; run without forcing native tag deletion")
             }
-            let placeholder = try Self.placeholderManifest()
-            _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
-            let digest = try await putManifest(
-                repository: repository, reference: tag, body: placeholder, mediaType: MediaType.ociManifest)
-            do {
-                try await deleteManifest(repository: repository, digest: digest)
-            } catch {
-                try? await putManifest(
-                    repository: repository, reference: tag, body: original.body, mediaType: original.mediaType)
-                try? await deleteManifest(repository: repository, digest: digest)
-                throw error
+        case .placeholder?:
+            try await deleteTagByPlaceholder(repository: repository, tag: tag)
+        case nil:
+            if try await deleteTagNatively(repository: repository, tag: tag) {
+                await learned.learn(tagDeletion: .native)
+            } else {
+                await learned.learn(tagDeletion: .placeholder)
+                try await deleteTagByPlaceholder(repository: repository, tag: tag)
             }
+        }
+    }
+
+    /// `DELETE /v2/<repo>/manifests/<tag>`: true when the tag is gone, false when the registry has no
+    /// tag delete (400, or 405 once a delete by digest has shown that deleting is enabled).
+    private func deleteTagNatively(repository: String, tag: String) async throws -> Bool {
+        let before = try await head(repository: repository, reference: tag)
+        guard let before else {
+            throw RegistryError(.notFound, "tag \(repository):\(tag) does not exist", status: 404)
+        }
+        let url = try url("/v2/\(repository)/manifests/\(tag)")
+        let scope = AccessScope.repository(repository, "delete")
+        let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
+        if (200..<300).contains(response.status) {
+            await learned.learn(deleteEnabled: true)
+            if let after = try await head(repository: repository, reference: tag), after.digest == before.digest {
+                throw RegistryError(
+                    .notDeleted, "the registry accepted deleting the tag \(repository):\(tag) but still serves it",
+                    status: response.status, url: url.absoluteString,
+                    hint: "it was not deleted; check the registry and run again")
+            }
+            return true
+        }
+        let error = failure(
+            response, doing: "deleting tag \(repository):\(tag)", url: url, method: "DELETE", scope: scope)
+        switch response.status {
+        case 400 where error.kind != .deleteDisabled:
+            return false
+        case 405 where await learned.deleteEnabled == true:
+            return false
+        case 405:
+            // Deletion disabled, or no tag delete: we cannot tell without a DELETE by digest, and
+            // pushing a placeholder onto a registry that cannot delete it would leave it behind.
+            throw RegistryError(
+                .deleteDisabled, "the registry refused to delete the tag \(repository):\(tag)", status: 405,
+                url: url.absoluteString, details: error.details,
+                hint: "deletion is disabled on this registry (distribution: storage.delete.enabled: true), "
+                    + "or it cannot delete tags; deleting a whole manifest first shows which")
+        default:
+            throw error
+        }
+    }
+
+    /// Moves the tag onto a unique placeholder manifest and deletes that by digest; puts the tag
+    /// back when the second step fails (a tag left on the placeholder would be worse than one not
+    /// deleted).
+    private func deleteTagByPlaceholder(repository: String, tag: String) async throws {
+        let original: Manifest
+        do {
+            original = try await manifest(repository: repository, reference: tag)
+        } catch let error as RegistryError where error.kind == .notFound {
+            throw RegistryError(
+                .notFound, "tag \(repository):\(tag) does not exist", status: error.status, url: error.url,
+                details: error.details)
+        }
+        let placeholder = try Self.placeholderManifest()
+        _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
+        let digest = try await putManifest(
+            repository: repository, reference: tag, body: placeholder, mediaType: MediaType.ociManifest)
+        do {
+            try await deleteManifest(repository: repository, digest: digest)
+        } catch {
+            try? await putManifest(
+                repository: repository, reference: tag, body: original.body, mediaType: original.mediaType)
+            try? await deleteManifest(repository: repository, digest: digest)
+            throw error
         }
     }
 
@@ -74,7 +144,7 @@ extension RegistryClient {
 
     /// Whether the repository already has a blob.
     public func blobExists(repository: String, digest: Digest) async throws -> Bool {
-        let url = try url("/v2/\(repository)/blobs/\(digest)")
+        let url = try url("/v2/\(try Self.checked(repository: repository))/blobs/\(digest)")
         let scope = AccessScope.repository(repository, "pull", "push")
         let response = try await send("HEAD", url, scope: scope)
         return response.status == 200
@@ -91,7 +161,7 @@ extension RegistryClient {
         let descriptor = Descriptor(mediaType: mediaType, digest: digest, size: Int64(data.count))
         if try await blobExists(repository: repository, digest: digest) { return descriptor }
         let scope = AccessScope.repository(repository, "pull", "push")
-        let start = try url("/v2/\(repository)/blobs/uploads/")
+        let start = try url("/v2/\(try Self.checked(repository: repository))/blobs/uploads/")
         let started = try await send("POST", start, scope: scope, maxResponseBytes: 1 << 20)
         guard started.status == 202, let location = started.header("Location"),
             let uploadURL = URL(string: location, relativeTo: start)?.absoluteURL,
@@ -100,6 +170,9 @@ extension RegistryClient {
             throw failure(
                 started, doing: "starting a blob upload to \(repository)", url: start, method: "POST", scope: scope)
         }
+        // The upload goes where the registry says, but only on the registry itself: the PUT
+        // carries the credentials and the content.
+        try requireOnRegistry(uploadURL, namedBy: "the registry's upload Location")
         components.queryItems =
             (components.queryItems ?? []) + [URLQueryItem(name: "digest", value: digest.description)]
         guard let finish = components.url else {
@@ -122,7 +195,8 @@ extension RegistryClient {
     ) async throws
         -> Digest
     {
-        let url = try url("/v2/\(repository)/manifests/\(reference)")
+        let url = try url(
+            "/v2/\(try Self.checked(repository: repository))/manifests/\(try Self.checked(reference: reference))")
         let scope = AccessScope.repository(repository, "pull", "push")
         let response = try await send(
             "PUT", url, scope: scope, headers: [("Content-Type", mediaType)], body: body, maxResponseBytes: 1 << 20)
@@ -133,36 +207,20 @@ extension RegistryClient {
         return Digest.sha256(of: body)
     }
 
-    /// Finds out what the registry can do without deleting anything real: it deletes a digest of
-    /// zeros and a random tag that cannot exist, and asks for the referrers of the zero digest.
-    /// A registry that can delete answers 404 (nothing there); one that cannot answers 400/405.
+    /// Finds out what the registry can do with harmless requests only: a GET of the referrers of a
+    /// digest of zeros and a GET of one catalog entry. Whether deleting works and how tags are
+    /// removed is learned from the first real deletion (and reported here once known), so a
+    /// listing or a dry run never sends a DELETE and works with read-only credentials.
     public func capabilities(repository: String) async throws -> RegistryCapabilities {
         let zero = "sha256:" + String(repeating: "0", count: 64)
-        let delete = AccessScope.repository(repository, "delete")
         let pull = AccessScope.repository(repository, "pull")
-        // Each probe answers for itself: credentials without delete rights still learn the rest.
-        var deleteEnabled: Bool?
-        if let status = await probe("DELETE", "/v2/\(repository)/manifests/\(zero)", scope: delete) {
-            switch status.code {
-            case 404, 202: deleteEnabled = true
-            case 405: deleteEnabled = false
-            case 400: deleteEnabled = !status.details.contains { $0.code == "UNSUPPORTED" }
-            default: deleteEnabled = nil
-            }
-        }
-        var tagDeletion = RegistryCapabilities.TagDeletion.placeholder
-        if deleteEnabled == true {
-            let tag = "regsweep-probe-" + UUID().uuidString.lowercased().prefix(18)
-            if await probe("DELETE", "/v2/\(repository)/manifests/\(tag)", scope: delete)?.code == 404 {
-                tagDeletion = .native
-            }
-        }
+        _ = try Self.checked(repository: repository)
         let referrers = await probe(
             "GET", "/v2/\(repository)/referrers/\(zero)", scope: pull, headers: [("Accept", MediaType.ociIndex)])
         let catalog = await probe("GET", "/v2/_catalog?n=1", scope: .catalog)
         return RegistryCapabilities(
-            tagDeletion: tagDeletion, deleteEnabled: deleteEnabled, referrersAPI: referrers?.code == 200,
-            catalog: catalog?.code == 200)
+            tagDeletion: await learned.tagDeletion, deleteEnabled: await learned.deleteEnabled,
+            referrersAPI: referrers?.code == 200, catalog: catalog?.code == 200)
     }
 
     /// One capability probe: the status and error codes, or nil when the request itself failed.

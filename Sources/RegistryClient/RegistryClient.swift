@@ -4,29 +4,40 @@ import Logging
 /// Speaks the registry HTTP API (distribution spec v1.1) to one registry.
 ///
 /// Every request goes through one path (`send`): a shared concurrency limit, auth (anonymous,
-/// Basic, Bearer tokens per scope), retries with jittered backoff on 429/5xx/connection errors
-/// honouring `Retry-After`, and redirects followed by hand so credentials never leave the registry.
+/// Basic, Bearer tokens per scope), retries with jittered backoff on 429/5xx and transport failures
+/// honouring `Retry-After` within one deadline, and redirects followed by hand so credentials never
+/// leave the registry. The registry itself is untrusted: URLs it names (`Link`, `Location`,
+/// redirects) are checked before they are followed, and credentials go only to its own `/v2/`.
 public final class RegistryClient: Sendable {
     public let endpoint: RegistryEndpoint
     public let credentials: Credentials
+    public let limits: RegistryLimits
     let transport: any HTTPTransport
     let authenticator: Authenticator
     let limiter: ConcurrencyLimiter
     let retry: RetryPolicy
     let logger: Logger
+    /// What deletions taught about the registry (tag delete, whether deleting is enabled).
+    let learned: LearnedCapabilities
+    /// Where warnings about what the registry sent go (names skipped, …); already escaped.
+    let onWarning: @Sendable (String) -> Void
 
     public init(
         endpoint: RegistryEndpoint, credentials: Credentials = .anonymous, transport: any HTTPTransport,
-        concurrency: Int = 8, retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "regsweep")
+        concurrency: Int = 8, retry: RetryPolicy = RetryPolicy(), limits: RegistryLimits = RegistryLimits(),
+        logger: Logger = Logger(label: "regsweep"), onWarning: (@Sendable (String) -> Void)? = nil
     ) {
+        self.onWarning = onWarning ?? { [logger] message in logger.warning("\(message)") }
         self.endpoint = endpoint
         self.credentials = credentials
         self.transport = transport
         self.limiter = ConcurrencyLimiter(limit: concurrency)
         self.retry = retry
+        self.limits = limits
         self.logger = logger
+        self.learned = LearnedCapabilities()
         self.authenticator = Authenticator(
-            credentials: credentials, registryHost: endpoint.apiHost, transport: transport, logger: logger)
+            credentials: credentials, endpoint: endpoint, transport: transport, retry: retry, logger: logger)
     }
 
     /// How many tokens the client fetched so far (one per scope while they stay valid).
@@ -34,47 +45,85 @@ public final class RegistryClient: Sendable {
         get async { await authenticator.tokensFetched }
     }
 
+    /// Reports something the registry sent that regsweep left out or could not use.
+    func warn(_ message: String) { onWarning(message) }
+
     /// The URL of an API path such as `/v2/my-app/tags/list`.
     func url(_ path: String, query: [URLQueryItem] = []) throws(RegistryError) -> URL {
         var components = URLComponents(string: endpoint.baseURL + path)
         if !query.isEmpty { components?.queryItems = query }
-        guard let url = components?.url else {
-            throw RegistryError(.invalidInput, "cannot build a URL for \(path)")
+        guard let url = components?.url, isOnRegistry(url) else {
+            throw RegistryError(.invalidInput, "cannot build a registry URL for \(path)")
         }
         return url
     }
 
+    /// Whether `url` is the registry's own API: the exact scheme, host and port of `-r`, a path
+    /// under `/v2/` without `.`/`..` segments (also percent-encoded). Only such URLs get credentials.
+    func isOnRegistry(_ url: URL) -> Bool {
+        guard Self.sameOrigin(url, endpoint: endpoint) else { return false }
+        let path = url.path(percentEncoded: true)
+        guard path == "/v2/" || path.hasPrefix("/v2/") else { return false }
+        return !path.split(separator: "/", omittingEmptySubsequences: false).contains { segment in
+            let decoded = segment.removingPercentEncoding ?? String(segment)
+            return decoded == ".." || decoded == "." || decoded.contains("/") || decoded.contains("\\")
+        }
+    }
+
+    /// Refuses a URL the registry named (`Link`, upload `Location`) that leaves its API.
+    func requireOnRegistry(_ url: URL, namedBy what: String) throws(RegistryError) {
+        guard isOnRegistry(url) else {
+            let target = Self.origin(of: url)
+            throw RegistryError(
+                .refused,
+                Self.sameOrigin(url, endpoint: endpoint)
+                    ? "\(what) points outside the registry API (\(url.path(percentEncoded: true))); refusing to follow it"
+                    : "\(what) points to another host (\(target)); refusing to follow it",
+                url: url.absoluteString,
+                hint: "the registry or something in front of it is misbehaving; credentials were not sent")
+        }
+    }
+
     /// Sends a request with auth, retries and redirects, and returns the final response whatever its
-    /// status (callers decide what a 404 means).
+    /// status (callers decide what a 404 means). The concurrency slot is held only while a request
+    /// is on the wire, never while waiting to retry.
     func send(
         _ method: String, _ url: URL, scope: AccessScope?, headers: [(String, String)] = [], body: Data? = nil,
         maxResponseBytes: Int = 16 << 20
     ) async throws -> HTTPResponseData {
-        try await limiter.run {
-            try await self.sendUnlimited(
-                method, url, scope: scope, headers: headers, body: body, maxResponseBytes: maxResponseBytes)
-        }
-    }
-
-    private func sendUnlimited(
-        _ method: String, _ url: URL, scope: AccessScope?, headers: [(String, String)], body: Data?,
-        maxResponseBytes: Int
-    ) async throws -> HTTPResponseData {
+        try requireOnRegistry(url, namedBy: "the request")
+        let started = ContinuousClock.now
         var attempt = 0
         var reauthenticated = false
         var authorization = try await authenticator.authorization(for: scope)
         while true {
             attempt += 1
-            let response: HTTPResponseData
+            let followed: Followed
+            let sending = authorization
             do {
-                response = try await follow(
-                    method, url, headers: headers, body: body, authorization: authorization,
-                    maxResponseBytes: maxResponseBytes)
-            } catch let error as RegistryError where RetryPolicy.isRetryable(error) && attempt < retry.maxAttempts {
+                followed = try await limiter.run {
+                    try await self.follow(
+                        method, url, headers: headers, body: body, authorization: sending,
+                        maxResponseBytes: maxResponseBytes)
+                }
+            } catch let error as RegistryError where RetryPolicy.isRetryable(error, method: method) {
                 let delay = retry.delay(afterAttempt: attempt, retryAfter: nil)
-                logger.debug("retrying after transport error", metadata: ["error": "\(error)", "delay": "\(delay)"])
+                guard mayRetry(attempt: attempt, after: delay, started: started) else { throw error }
+                logger.debug(
+                    "retrying after a transport error",
+                    metadata: ["error": "\(error)", "delay": "\(delay)", "attempt": "\(attempt)"])
                 try await Task.sleep(for: delay)
                 continue
+            }
+            let response = followed.response
+            if response.status == 401 && followed.leftRegistry {
+                // A host the registry sent us to wants credentials: it gets none, and we do not
+                // take its challenge as the registry's.
+                throw RegistryError(
+                    .refused,
+                    "a host the registry redirected to (\(Self.origin(of: followed.url))) asked for credentials",
+                    status: 401, url: followed.url.absoluteString,
+                    hint: "credentials go only to the registry itself; check what answers for it")
             }
             if response.status == 401 && !reauthenticated {
                 reauthenticated = true
@@ -86,51 +135,111 @@ public final class RegistryClient: Sendable {
                     continue
                 }
             }
-            if RetryPolicy.isRetryable(status: response.status) && attempt < retry.maxAttempts {
+            if RetryPolicy.isRetryable(status: response.status, method: method) {
                 let delay = retry.delay(afterAttempt: attempt, retryAfter: response.header("Retry-After"))
-                logger.info(
-                    "registry answered \(response.status), retrying",
-                    metadata: ["url": "\(Redaction.url(url.absoluteString))", "delay": "\(delay)"])
-                try await Task.sleep(for: delay)
-                continue
+                if mayRetry(attempt: attempt, after: delay, started: started) {
+                    logger.info(
+                        "registry answered \(response.status), retrying",
+                        metadata: ["url": "\(SafeText.escape(Redaction.url(url.absoluteString)))", "delay": "\(delay)"])
+                    try await Task.sleep(for: delay)
+                    continue
+                }
             }
             return response
         }
     }
 
-    /// Sends once, following redirects by hand (at most 5). `Authorization` goes only to the
-    /// registry's own host: blob storage redirects elsewhere are normal and must not see it.
+    /// Whether another attempt fits: attempts left, and its wait ends within the request's deadline.
+    private func mayRetry(attempt: Int, after delay: Duration, started: ContinuousClock.Instant) -> Bool {
+        attempt < retry.maxAttempts && started.duration(to: .now) + delay < retry.deadline
+    }
+
+    /// A response and where it finally came from.
+    struct Followed: Sendable {
+        var response: HTTPResponseData
+        var url: URL
+        /// Whether a redirect took the request off the registry's API.
+        var leftRegistry: Bool
+    }
+
+    /// Sends once, following redirects by hand. `Authorization` goes only to the registry's own API:
+    /// blob storage redirects elsewhere are normal and must not see it. Only `http` and `https` are
+    /// followed, and `http` only where plain HTTP is allowed.
     private func follow(
         _ method: String, _ url: URL, headers: [(String, String)], body: Data?, authorization: String?,
         maxResponseBytes: Int
-    ) async throws -> HTTPResponseData {
+    ) async throws -> Followed {
         var currentURL = url
         var currentMethod = method
         var currentBody = body
-        for _ in 0..<6 {
+        for _ in 0...limits.maxRedirects {
+            let onRegistry = isOnRegistry(currentURL)
             var request = HTTPRequestData(
                 method: currentMethod, url: currentURL, headers: headers, body: currentBody,
                 maxResponseBytes: maxResponseBytes)
-            if let authorization, Self.sameOrigin(currentURL, url) {
+            if let authorization, onRegistry {
                 request.headers.append(("Authorization", authorization))
             }
             let response = try await transport.send(request)
             logger.debug(
-                "\(currentMethod) \(Redaction.url(currentURL.absoluteString)) -> \(response.status)")
-            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location"),
-                let next = URL(string: location, relativeTo: currentURL)?.absoluteURL
-            else { return response }
+                "\(currentMethod) \(SafeText.escape(Redaction.url(currentURL.absoluteString))) -> \(response.status)")
+            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location")
+            else { return Followed(response: response, url: currentURL, leftRegistry: !onRegistry) }
+            guard let next = URL(string: location, relativeTo: currentURL)?.absoluteURL else {
+                throw RegistryError(
+                    .invalidResponse, "the registry redirected to something that is not a URL",
+                    status: response.status, url: currentURL.absoluteString)
+            }
+            try checkRedirect(to: next, from: currentURL, status: response.status)
             if response.status == 303 {
                 currentMethod = "GET"
                 currentBody = nil
             }
             currentURL = next
         }
-        throw RegistryError(.invalidResponse, "too many redirects", url: url.absoluteString)
+        throw RegistryError(
+            .invalidResponse, "too many redirects (more than \(limits.maxRedirects))", url: url.absoluteString)
     }
 
-    static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
-        a.scheme == b.scheme && a.host == b.host && a.port == b.port
+    /// A redirect may go to `https` anywhere (blob storage, CDNs), to `http` only where plain HTTP
+    /// is allowed (a loopback target, or a registry the user put on plain HTTP), never to another
+    /// scheme (`http+unix://` would reach local sockets such as docker.sock).
+    private func checkRedirect(to next: URL, from current: URL, status: Int) throws(RegistryError) {
+        let scheme = next.scheme?.lowercased() ?? ""
+        guard scheme == "https" || scheme == "http" else {
+            throw RegistryError(
+                .refused,
+                "the registry redirected to a \(scheme.isEmpty ? "scheme-less" : scheme + "://") URL; only http and https are followed",
+                status: status, url: current.absoluteString,
+                hint: "the registry or something in front of it is misbehaving")
+        }
+        if scheme == "http" {
+            let host = next.host.map { name in next.port.map { "\(name):\($0)" } ?? name } ?? ""
+            let plainAllowed =
+                endpoint.scheme == "http" && (RegistryEndpoint.isLoopback(host: host) || !endpoint.isLoopback)
+            guard plainAllowed else {
+                throw RegistryError(
+                    .refused, "the registry redirected to plain HTTP at \(Self.origin(of: next)); refusing",
+                    status: status, url: current.absoluteString,
+                    hint: "traffic would cross the network unencrypted; pass --plain-http only if that is intended")
+            }
+        }
+    }
+
+    static func sameOrigin(_ url: URL, endpoint: RegistryEndpoint) -> Bool {
+        guard let scheme = url.scheme?.lowercased(), scheme == endpoint.scheme, let host = url.host else {
+            return false
+        }
+        let defaultPort = scheme == "https" ? 443 : 80
+        let given = host.lowercased() + ":" + String(url.port ?? defaultPort)
+        guard let base = URL(string: endpoint.baseURL), let baseHost = base.host else { return false }
+        return given == baseHost.lowercased() + ":" + String(base.port ?? defaultPort)
+    }
+
+    /// `scheme://host:port` of a URL, escaped, for messages.
+    static func origin(of url: URL) -> String {
+        let host = url.host.map { h in url.port.map { "\(h):\($0)" } ?? h } ?? "?"
+        return SafeText.escape("\(url.scheme ?? "?")://\(host)")
     }
 
     /// The error for a response that was not what the operation needed.
@@ -170,15 +279,28 @@ public final class RegistryClient: Sendable {
             return RegistryError(
                 .rateLimited, "\(what): rate limited by the registry", status: status, url: url.absoluteString,
                 details: details,
-                hint: "wait (Retry-After: \(response.header("Retry-After") ?? "not given")) "
+                hint:
+                    "wait (Retry-After: \(SafeText.escape(String((response.header("Retry-After") ?? "not given").prefix(40))))) "
                     + "or lower --concurrency")
         case 500..<600:
             return RegistryError(
                 .server, "\(what): the registry failed", status: status, url: url.absoluteString, details: details,
-                hint: "retried \(retry.maxAttempts) times; try again later")
+                hint: "retried up to \(retry.maxAttempts) times; try again later")
         default:
             return RegistryError(
                 .http, "\(what): unexpected answer", status: status, url: url.absoluteString, details: details)
         }
     }
+}
+
+/// What the registry showed it can do by answering real operations, so that no probe ever has to
+/// send a DELETE: a preview stays provably read-only.
+actor LearnedCapabilities {
+    /// How one tag is removed; nil until the first tag deletion decides it.
+    var tagDeletion: RegistryCapabilities.TagDeletion?
+    /// Whether deleting manifests works; nil until the first deletion answers.
+    var deleteEnabled: Bool?
+
+    func learn(tagDeletion: RegistryCapabilities.TagDeletion) { self.tagDeletion = tagDeletion }
+    func learn(deleteEnabled: Bool) { self.deleteEnabled = deleteEnabled }
 }

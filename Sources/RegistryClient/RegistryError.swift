@@ -24,6 +24,15 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
         case digestMismatch
         case credentialHelper
         case http
+        /// regsweep refused to do what the registry asked: follow a redirect, `Link` or upload
+        /// `Location` off the registry, to another scheme, or send credentials where they must not go.
+        case refused
+        /// A repository name, tag or digest from the registry is outside the spec's grammar.
+        case invalidName
+        /// The registry accepted a DELETE, but the item still resolves afterwards.
+        case notDeleted
+        /// A listing ran past the page cap.
+        case tooManyPages
     }
 
     /// One entry of the registry's `{"errors":[…]}` body.
@@ -43,10 +52,12 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
     public let details: [Detail]
     /// What the user can do about it.
     public let hint: String?
+    /// The transport's or parser's own words, for `--verbose` only: users act on `description`.
+    public let underlying: String?
 
     public init(
         _ kind: Kind, _ summary: String, status: Int? = nil, url: String? = nil, details: [Detail] = [],
-        hint: String? = nil
+        hint: String? = nil, underlying: String? = nil
     ) {
         self.kind = kind
         self.summary = summary
@@ -54,20 +65,40 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
         self.url = url.map(Redaction.url)
         self.details = details
         self.hint = hint
+        self.underlying = underlying
     }
 
+    /// `description` plus the underlying error, for `--verbose`.
+    public var verboseDescription: String {
+        guard let underlying else { return description }
+        return description + " (underlying error: \(SafeText.escape(underlying)))"
+    }
+
+    /// What failed and what to do, safe for a terminal: text the registry sent (its error codes
+    /// and messages, names in the URL) is escaped.
     public var description: String {
-        var text = summary
+        var text = Self.sentence(SafeText.escape(summary))
         if let status { text += " (HTTP \(status))" }
         if !details.isEmpty {
             text +=
                 ": "
-                + details.map { $0.message.isEmpty ? $0.code : "\($0.code): \($0.message)" }
+                + details.prefix(5).map { detail in
+                    let code = SafeText.escape(String(detail.code.prefix(64)))
+                    let message = SafeText.escape(String(detail.message.prefix(300)))
+                    return message.isEmpty ? code : "\(code): \(message)"
+                }
                 .joined(separator: "; ")
         }
-        if let url { text += " [\(url)]" }
-        if let hint { text += ". \(hint)" }
+        if let url { text += " [\(SafeText.escape(url))]" }
+        if let hint { text += ". \(Self.sentence(SafeText.escape(hint)))" }
+        if !text.hasSuffix(".") { text += "." }
         return text
+    }
+
+    /// One style for every message: a sentence starts with a capital letter.
+    static func sentence(_ text: String) -> String {
+        guard let first = text.first, first.isLowercase else { return text }
+        return first.uppercased() + text.dropFirst()
     }
 
     /// Parses the registry's error body, if it is one.

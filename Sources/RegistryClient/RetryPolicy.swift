@@ -6,52 +6,97 @@ public struct RetryPolicy: Sendable {
     public var maxAttempts: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
+    /// How long one request may take with all its attempts and waits: no retry starts whose wait
+    /// would end past it, so a flaky registry slows a run down but never stalls it.
+    public var deadline: Duration
 
-    public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(30)) {
+    public init(
+        maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(30),
+        deadline: Duration = .seconds(300)
+    ) {
         self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
+        self.baseDelay = max(baseDelay, .zero)
+        self.maxDelay = max(maxDelay, .zero)
+        self.deadline = max(deadline, .zero)
     }
 
     /// No retries (for tests of error paths).
     public static let never = RetryPolicy(maxAttempts: 1)
 
-    /// Whether a response status is worth retrying: rate limits and transient server errors.
-    public static func isRetryable(status: Int) -> Bool {
-        status == 429 || status == 502 || status == 503 || status == 504 || status == 500
-    }
-
-    /// Whether a transport failure is worth retrying.
-    public static func isRetryable(_ error: RegistryError) -> Bool {
-        switch error.kind {
-        case .unreachable, .timeout: return true
+    /// Whether a response status is worth retrying for `method`. A 429 or 503 means the request was
+    /// not processed, so any method may try again; 500/502/504 may come after the work was done,
+    /// so only requests that are safe to repeat retry them.
+    public static func isRetryable(status: Int, method: String = "GET") -> Bool {
+        switch status {
+        case 429, 503: return true
+        case 500, 502, 504: return isIdempotent(method)
         default: return false
         }
     }
 
+    /// Whether a transport failure is worth retrying: the connection failed, was reset or closed
+    /// (also in the middle of a body), or timed out. Only for requests that are safe to repeat.
+    public static func isRetryable(_ error: RegistryError, method: String = "GET") -> Bool {
+        switch error.kind {
+        case .unreachable, .timeout: return isIdempotent(method)
+        default: return false
+        }
+    }
+
+    /// GET, HEAD, PUT and DELETE may be repeated without changing the outcome (RFC 9110 §9.2.2).
+    public static func isIdempotent(_ method: String) -> Bool {
+        ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(method)
+    }
+
     /// The wait before attempt `attempt + 1` (attempt counts from 1): the server's `Retry-After`
-    /// when it sent one (capped), else exponential backoff with full jitter so that many clients
-    /// hitting one limit do not come back in lockstep.
+    /// when it sent one (capped at `maxDelay`), else exponential backoff with full jitter so that
+    /// many clients hitting one limit do not come back in lockstep.
     public func delay(afterAttempt attempt: Int, retryAfter: String?, now: Date = Date()) -> Duration {
         if let retryAfter, let seconds = Self.parseRetryAfter(retryAfter, now: now) {
-            return min(.milliseconds(Int64(seconds * 1000)), maxDelay)
+            return min(Self.duration(seconds: seconds, cap: maxDelay), maxDelay)
         }
-        let exponent = min(attempt - 1, 16)
+        let exponent = max(0, min(attempt - 1, 16))
         let ceiling = min(baseDelay * (1 << exponent), maxDelay)
-        let ceilingMillis = max(
-            1, Int64(ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000))
+        let ceilingMillis = max(1, Self.milliseconds(ceiling))
         return .milliseconds(Int64.random(in: ceilingMillis / 2...ceilingMillis))
     }
 
-    /// `Retry-After` is either delta-seconds or an HTTP date.
+    /// `Retry-After` is either delta-seconds or an HTTP date. Huge numbers and far dates saturate
+    /// (`1e300` cannot trap later arithmetic); nil for negative numbers and anything else.
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds >= 0 { return seconds }
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 64 else { return nil }
+        if let seconds = Double(trimmed) {
+            // A negative wait or NaN is not a Retry-After; infinity and 1e300 are "a long time".
+            guard !seconds.isNaN, seconds >= 0 else { return nil }
+            return min(seconds, maxRetryAfter)
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: trimmed) else { return nil }
-        return max(0, date.timeIntervalSince(now))
+        let seconds = date.timeIntervalSince(now)
+        guard seconds.isFinite else { return nil }
+        return min(max(seconds, 0), maxRetryAfter)
+    }
+
+    /// The most any `Retry-After` is taken to mean: a day. Waits are capped far lower by `maxDelay`.
+    static let maxRetryAfter: Double = 86_400
+
+    /// Seconds as a `Duration`, saturating at `cap` instead of trapping on huge values.
+    static func duration(seconds: Double, cap: Duration) -> Duration {
+        guard seconds.isFinite, seconds > 0 else { return .zero }
+        let capSeconds = Double(milliseconds(cap)) / 1000
+        guard seconds < capSeconds else { return cap }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// Whole milliseconds of a duration, saturating.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds > 0 ? .max : .min }
+        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000_000_000).partialValue
     }
 }

@@ -16,7 +16,8 @@ final class BrowseEffects: @unchecked Sendable {
     /// so every load sees the capabilities (whether to use the referrers API).
     private var capabilities: RegistryCapabilities?
     /// Whether the user asked the deletion in flight to stop.
-    private var stopRequested = false
+    /// Set by the user's stop; the executor checks it before each deletion.
+    private let stop = StopSignal()
 
     init(client: RegistryClient, mailbox: BrowseMailbox, cache: ContentCache) {
         self.client = client
@@ -48,7 +49,7 @@ final class BrowseEffects: @unchecked Sendable {
         case .execute(let request):
             await execute(request)
         case .stopExecution:
-            lock.withLock { stopRequested = true }
+            stop.request()
         case .quit, .suspend, .redraw:
             break
         }
@@ -81,10 +82,9 @@ final class BrowseEffects: @unchecked Sendable {
         }
     }
 
-    /// Runs the executor. A stop takes effect between items: the executor reports each item from its
-    /// own task right after the item's requests finished, so cancelling that task there makes its next
-    /// `Task.isCancelled` check stop it before the next request. Cancelling the task from outside
-    /// instead would abort the request in flight and could leave a tag half-deleted (placeholder).
+    /// Runs the executor. A stop takes effect between items through the `StopSignal`: the request in
+    /// flight finishes (cancelling the task would abort it and could leave a placeholder untag half
+    /// done), and what was not started is reported as not done.
     private func execute(_ request: ExecutionRequest) async {
         let journal: Journal
         do {
@@ -93,14 +93,11 @@ final class BrowseEffects: @unchecked Sendable {
             mailbox.post(.executionFailed(error.message))
             return
         }
-        lock.withLock { stopRequested = false }
-        let executor = PurgeExecutor(client: client, journal: journal)
+        stop.reset()
+        let executor = PurgeExecutor(client: client, journal: journal, stop: stop)
         let mailbox = self.mailbox
         let result = await executor.execute(plan: request.plan, inventory: request.inventory) { event in
             mailbox.post(.execution(event))
-            if case .item = event, self.lock.withLock({ self.stopRequested }) {
-                withUnsafeCurrentTask { $0?.cancel() }
-            }
         }
         mailbox.post(.executionFinished(result))
     }

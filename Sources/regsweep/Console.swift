@@ -1,21 +1,68 @@
 import Foundation
+import RegistryClient
 
 /// Output helpers: results on stdout, progress and warnings on stderr.
 enum Console {
     /// Whether stderr is a terminal (progress is drawn only then, never into logs or pipes).
     static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
 
+    /// A result line (or lines) on stdout, escaped: names and text in it may come from a registry.
+    static func out(_ text: String) {
+        print(safe(text))
+    }
+
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("Warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("Warning: \(safe(message))\n".utf8))
     }
 
     /// An informational line on stderr, kept out of the results on stdout.
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(safe(message))\n".utf8))
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("Error: \(safe(message))\n".utf8))
+    }
+
+    /// Messages may quote what a registry sent; escaping is idempotent, so text escaped at its
+    /// source passes unchanged, and anything that was not cannot reach the terminal raw.
+    static func safe(_ message: String) -> String {
+        message.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.escape(String($0)) }
+            .joined(separator: "\n")
+    }
+
+    /// The command line as run, shell-quoted, with passwords left out: for "run this again" hints.
+    static func commandLine(_ arguments: [String] = CommandLine.arguments) -> String {
+        var words = ["regsweep"]
+        var hideNext = false
+        for argument in arguments.dropFirst() {
+            if hideNext {
+                words.append("'…'")
+                hideNext = false
+                continue
+            }
+            if argument == "-p" || argument == "--password" {
+                words.append(argument)
+                hideNext = true
+            } else if argument.hasPrefix("--password=") {
+                words.append("--password='…'")
+            } else if argument.hasPrefix("-p") && argument.count > 2 && !argument.hasPrefix("--") {
+                words.append("-p'…'")
+            } else {
+                words.append(quote(argument))
+            }
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// One shell word: bare when it is plain, else in single quotes.
+    static func quote(_ word: String) -> String {
+        let plain =
+            !word.isEmpty
+            && word.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) || "-_./:=@,+%".unicodeScalars.contains($0)
+            }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Redraws one progress line on stderr when it is a terminal.

@@ -34,7 +34,7 @@ struct DevCommand: AsyncParsableCommand {
                         FileHandle.standardError.write(Data("seeding \(step)\n".utf8))
                     }
                 }
-                print("Seeded \(client.endpoint.name)")
+                Console.out("Seeded \(client.endpoint.name)")
             }
         }
     }

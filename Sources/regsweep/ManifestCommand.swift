@@ -36,14 +36,14 @@ struct ManifestCommand: AsyncParsableCommand {
             case .json:
                 try Console.printJSON(rows)
             case .text:
-                print("Listing manifests for the \"\(repository)\" repository:")
+                Console.out("Listing manifests for the \"\(repository)\" repository:")
                 for row in rows {
                     var line = "\(name)/\(repository)@\(row.digest)  \(row.kind)"
                     if !row.platforms.isEmpty { line += "  " + row.platforms.joined(separator: ",") }
                     line += "  " + (row.created ?? "created unknown")
                     if !row.tags.isEmpty { line += "  tags: " + row.tags.joined(separator: ", ") }
                     if let subject = row.subject { line += "  refers to \(subject)" }
-                    print(line)
+                    Console.out(line)
                 }
             }
         }
@@ -96,7 +96,7 @@ struct ManifestCommand: AsyncParsableCommand {
                             Console.note(
                                 "\(repository)@\(digest.short) took tags \(tags.joined(separator: ", ")) with it")
                         }
-                        print("Deleted \(client.endpoint.name)/\(repository)@\(digest)")
+                        Console.out("Deleted \(client.endpoint.name)/\(repository)@\(digest)")
                     } catch {
                         failed += 1
                         Console.error("\(repository)@\(digest): \(error)")

@@ -21,7 +21,7 @@ struct PurgeCommand: AsyncParsableCommand {
             never removed along with one tag. Every deletion is first written to a journal; `regsweep
             restore JOURNAL` puts it back while the registry still has the blobs (before garbage collection).
 
-            Exit status: 0 when everything planned was done, 1 when anything failed or was interrupted.
+            Exit status: 0 when everything planned was done (or skipped for a safety reason: a tag that moved, a manifest a surviving tag needs); 1 when anything planned was not done because of an error, or a repository could not be listed — stderr then ends with "Left undone:", per repository, and the command that finishes the job (running the same purge again converges); 130 when interrupted (Ctrl-C stops after the deletions in flight); 64 for bad input.
             """)
 
     @OptionGroup var registry: RegistryOptions
@@ -41,60 +41,103 @@ struct PurgeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let policy = try policyOptions.policy()
-        let succeeded = try await registry.withClient { client -> Bool in
+        let outcome = try await registry.withClient { client -> RunOutcome in
             let inventory = try await PurgeSession.loadInventory(client: client, policy: policy)
+            for (repository, reason) in inventory.unreadable.sorted(by: { $0.key < $1.key }) {
+                Console.error("\(SafeText.escape(repository)): could not be listed: \(reason)")
+            }
             let plan = Planner.plan(inventory: inventory, policy: policy, now: Date())
             if dryRun {
                 switch output {
                 case .text:
-                    print(PlanReport.dryRunText(plan))
+                    Console.out(PlanReport.dryRunText(plan))
                     for note in PlanReport.notes(plan) { Console.note(note) }
                 case .json: print(try PlanReport.json(plan))
                 }
-                return true
+                return RunOutcome(result: nil, unreadable: inventory.unreadable)
             }
             if plan.isEmpty {
                 if output == .text {
-                    print("Nothing to delete.")
-                    print("Number of deleted tags: 0")
-                    print("Number of deleted manifests: 0")
+                    Console.out("Nothing to delete.")
+                    Console.out("Number of deleted tags: 0")
+                    Console.out("Number of deleted manifests: 0")
                 } else {
-                    print(
+                    Console.out(
                         try ResultReport.json(
                             ExecutionResult(registry: plan.registry, items: [], journalPath: nil, interrupted: false)))
                 }
-                return true
+                return RunOutcome(result: nil, unreadable: inventory.unreadable)
             }
             let journalFile = try Journal(path: journal ?? Journal.defaultPath(registry: client.endpoint.name))
-            let executor = PurgeExecutor(client: client, journal: journalFile)
-            let registryName = client.endpoint.name
-            let textOutput = output == .text
-            let counter = ProgressCounter()
-            let result = await executor.execute(plan: plan, inventory: inventory) { event in
-                switch event {
-                case .started(let total):
-                    counter.setTotal(total)
-                case .checking(let repository):
-                    Console.progress("re-checking \(repository)…")
-                case .item(let item):
-                    Console.endProgress()
-                    if textOutput { print(ResultReport.line(item, registry: registryName)) }
-                    Console.progress("deleting: \(counter.advance()) done")
-                case .repositoryStopped(let repository, let reason):
-                    Console.endProgress()
-                    Console.error("\(repository): \(reason)")
-                }
-            }
-            Console.endProgress()
+            let result = await execute(plan: plan, inventory: inventory, client: client, journal: journalFile)
             switch output {
-            case .text: print(ResultReport.summary(result))
+            case .text: Console.out(ResultReport.summary(result))
             case .json: print(try ResultReport.json(result))
             }
             Console.note(
-                "Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(registryName))")
-            return result.succeeded
+                "Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(client.endpoint.name))"
+            )
+            return RunOutcome(result: result, unreadable: inventory.unreadable)
         }
-        if !succeeded { throw ExitCode.failure }
+        // What was left undone ends stderr, with the command that finishes it.
+        for line in ResultReport.leftUndone(
+            outcome.result, unreadable: outcome.unreadable, command: Console.commandLine())
+        {
+            Console.note(line)
+        }
+        if outcome.result?.interrupted == true { throw ExitCode(130) }
+        if !(outcome.result?.succeeded ?? true) || !outcome.unreadable.isEmpty { throw ExitCode.failure }
+    }
+
+    private struct RunOutcome: Sendable {
+        var result: ExecutionResult?
+        var unreadable: [String: String]
+    }
+
+    /// Runs the plan with progress on stderr. The first Ctrl-C (or SIGTERM) stops after the
+    /// deletions in flight; a second one quits at once — safe too, since every deletion is
+    /// journaled before it is sent.
+    private func execute(
+        plan: PurgePlan, inventory: Inventory, client: RegistryClient, journal: Journal
+    ) async -> ExecutionResult {
+        let stop = StopSignal()
+        let watcher = InterruptWatcher { count in
+            if count == 1 {
+                stop.request()
+                Console.endProgress()
+                Console.note("Stopping after the deletions in flight (press Ctrl-C again to quit at once)…")
+            } else {
+                Console.note("Quitting; the journal has every deletion that was sent.")
+                Foundation.exit(130)
+            }
+        }
+        defer { watcher.cancel() }
+        let executor = PurgeExecutor(client: client, journal: journal, stop: stop)
+        let registryName = client.endpoint.name
+        let textOutput = output == .text
+        let counter = ProgressCounter()
+        let result = await executor.execute(plan: plan, inventory: inventory) { event in
+            switch event {
+            case .started(let total):
+                counter.setTotal(total)
+            case .checking(let repository):
+                Console.progress("re-checking \(SafeText.escape(repository))…")
+            case .item(let item):
+                Console.endProgress()
+                let line = ResultReport.line(item, registry: registryName)
+                if textOutput { Console.out(line) }
+                switch item.outcome {
+                case .failed, .notDone: Console.error(line)
+                default: break
+                }
+                Console.progress("deleting: \(counter.advance()) done")
+            case .repositoryStopped(let repository, let reason):
+                Console.endProgress()
+                Console.error("\(SafeText.escape(repository)): \(SafeText.escape(reason))")
+            }
+        }
+        Console.endProgress()
+        return result
     }
 }
 

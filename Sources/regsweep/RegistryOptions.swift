@@ -42,11 +42,21 @@ struct RegistryOptions: ParsableArguments {
     @Flag(name: [.short, .customLong("verbose")], help: "Log every request (never secrets) to stderr.")
     var verbose = false
 
+    /// The first backoff before a retry, in milliseconds; tests of flaky networks shorten it.
+    @Option(name: .customLong("retry-base-delay"), help: .hidden)
+    var retryBaseDelay = 200
+
     func validate() throws {
+        _ = try endpoint()
         guard (1...64).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 64 (got \(concurrency))")
         }
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 1 and 3600 seconds (got \(timeout))")
+        }
+        guard (0...60_000).contains(retryBaseDelay) else {
+            throw ValidationError("--retry-base-delay must be between 0 and 60000 milliseconds")
+        }
         if password != nil && passwordStdin {
             throw ValidationError("use either --password or --password-stdin, not both")
         }
@@ -75,8 +85,9 @@ struct RegistryOptions: ParsableArguments {
     }
 
     /// Runs `body` with a client for the registry, shutting the connections down afterwards.
+    /// With `--verbose`, a registry error also says what the transport said underneath.
     func withClient<T>(_ body: (RegistryClient) async throws -> T) async throws -> T {
-        let endpoint = try RegistryEndpoint.parse(registry, plainHTTP: plainHTTP, hasCACertificate: caCert != nil)
+        let endpoint = try endpoint()
         if insecure {
             Console.warn(
                 "--insecure: TLS certificates are not verified; anyone on the path can read and change traffic")
@@ -84,15 +95,38 @@ struct RegistryOptions: ParsableArguments {
         let credentials = try credentials(for: endpoint)
         var logger = Logger(label: "regsweep") { _ in StreamLogHandler.standardError(label: "regsweep") }
         logger.logLevel = verbose ? .debug : .warning
-        return try await AsyncHTTPTransport.withTransport(
-            tls: TLSOptions(caCertificatePath: caCert, insecure: insecure), requestTimeout: .seconds(timeout)
-        ) { transport in
-            let client = RegistryClient(
-                endpoint: endpoint, credentials: credentials, transport: transport, concurrency: concurrency,
-                logger: logger)
-            return try await body(client)
+        let retry = RetryPolicy(
+            baseDelay: .milliseconds(retryBaseDelay),
+            deadline: .seconds(max(120, timeout * 3)))
+        do {
+            return try await AsyncHTTPTransport.withTransport(
+                tls: TLSOptions(caCertificatePath: caCert, insecure: insecure), requestTimeout: .seconds(timeout),
+                connectionsPerHost: concurrency
+            ) { transport in
+                let client = RegistryClient(
+                    endpoint: endpoint, credentials: credentials, transport: transport, concurrency: concurrency,
+                    retry: retry, logger: logger, onWarning: { Console.warn($0) })
+                return try await body(client)
+            }
+        } catch let error as RegistryError where verbose {
+            throw VerboseError(text: error.verboseDescription)
         }
     }
+
+    /// The endpoint `-r` names; a malformed address is a usage error (exit 64).
+    func endpoint() throws -> RegistryEndpoint {
+        do {
+            return try RegistryEndpoint.parse(registry, plainHTTP: plainHTTP, hasCACertificate: caCert != nil)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// A registry error with the transport's own words, for `--verbose`.
+struct VerboseError: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
 }
 
 /// `--output text|json`.

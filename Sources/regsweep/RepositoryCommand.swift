@@ -17,7 +17,7 @@ struct RepositoryCommand: AsyncParsableCommand {
             let names = try await registry.withClient { try await $0.repositories() }.sorted()
             switch output {
             case .text:
-                for name in names { print(name) }
+                for name in names { Console.out(name) }
             case .json: try Console.printJSON(names)
             }
         }

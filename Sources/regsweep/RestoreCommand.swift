@@ -8,7 +8,7 @@ struct RestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Put back the manifests and tags a purge journaled.",
         discussion: """
-            Works while the registry still has the blobs, that is before its garbage collection runs.
+            Works while the registry still has the blobs, that is before its garbage collection runs. Everything comes back in one pass, children before their index and subjects before their referrers; running it twice is harmless.
 
             Example: regsweep restore ~/.local/state/regsweep/journal-127.0.0.1_5000-2026-11-27T161000Z.jsonl -r 127.0.0.1:5000
             """)
@@ -22,7 +22,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let entries = try Journal.read(path: journal)
         guard !entries.isEmpty else {
-            print("The journal is empty: nothing to restore.")
+            Console.out("The journal is empty: nothing to restore.")
             return
         }
         let items = try await registry.withClient { client in
@@ -31,7 +31,9 @@ struct RestoreCommand: AsyncParsableCommand {
             return await Restorer(client: client).restore(
                 entries: entries, repositories: repositories.isEmpty ? nil : Set(repositories)
             ) { item in
-                if textOutput { print(ResultReport.line(item, registry: registryName)) }
+                let line = ResultReport.line(item, registry: registryName, restoring: true)
+                if textOutput { Console.out(line) }
+                if case .failed = item.outcome { Console.error(line) }
             }
         }
         let restoredTags = items.filter { $0.outcome == .restored && $0.target.isTag }.count
@@ -39,11 +41,11 @@ struct RestoreCommand: AsyncParsableCommand {
         let failed = items.filter { if case .failed = $0.outcome { return true } else { return false } }.count
         switch output {
         case .text:
-            print("Number of restored tags: \(restoredTags)")
-            print("Number of restored manifests: \(restoredManifests)")
-            if failed > 0 { print("Number of failures: \(failed)") }
+            Console.out("Number of restored tags: \(restoredTags)")
+            Console.out("Number of restored manifests: \(restoredManifests)")
+            if failed > 0 { Console.out("Number of failures: \(failed)") }
         case .json:
-            print(
+            Console.out(
                 try ResultReport.json(
                     ExecutionResult(
                         registry: entries[0].registry, items: items, journalPath: journal, interrupted: false)))

@@ -22,8 +22,8 @@ struct TagCommand: AsyncParsableCommand {
             }
             switch output {
             case .text:
-                print("Listing tags for the \"\(repository)\" repository:")
-                for tag in tags { print("\(name)/\(repository):\(tag)") }
+                Console.out("Listing tags for the \"\(repository)\" repository:")
+                for tag in tags { Console.out("\(name)/\(repository):\(tag)") }
             case .json:
                 try Console.printJSON(TagListing(registry: name, repository: repository, tags: tags))
             }
@@ -54,12 +54,6 @@ struct TagCommand: AsyncParsableCommand {
 
         func run() async throws {
             let failed = try await registry.withClient { client in
-                let capabilities = try await client.capabilities(repository: repository)
-                if capabilities.deleteEnabled == false {
-                    throw RegistryError(
-                        .deleteDisabled, "deletion is disabled on \(client.endpoint.name)",
-                        hint: "set storage.delete.enabled: true in the registry's config")
-                }
                 let journal = try Journal(path: journalPath ?? Journal.defaultPath(registry: client.endpoint.name))
                 var failed = 0
                 for tag in tags {
@@ -70,11 +64,16 @@ struct TagCommand: AsyncParsableCommand {
                                 time: Date(), registry: client.endpoint.name, repository: repository, operation: .tag,
                                 digest: manifest.digest, mediaType: manifest.mediaType, manifest: manifest.body,
                                 tags: [tag]))
-                        try await client.deleteTag(repository: repository, tag: tag, using: capabilities.tagDeletion)
-                        print("Deleted \(client.endpoint.name)/\(repository):\(tag)")
+                        try await client.deleteTag(repository: repository, tag: tag)
+                        Console.out("Deleted \(client.endpoint.name)/\(repository):\(tag)")
                     } catch {
                         failed += 1
                         Console.error("\(repository):\(tag): \(error)")
+                        if let error = error as? RegistryError,
+                            [.deleteDisabled, .unauthorized, .forbidden].contains(error.kind)
+                        {
+                            break
+                        }
                     }
                 }
                 await journal.close()
