@@ -33,13 +33,23 @@ public struct ContentCache: Sendable {
         return (body, type)
     }
 
-    /// Stores bytes under their digest. Failures are ignored: the cache only saves time.
+    /// Stores bytes under their digest. Failures are ignored: the cache only saves time. Folders
+    /// are the user's only (0700) and files 0600: what a private registry holds stays private.
     public func write(_ digest: Digest, body: Data, mediaType: String?) {
         guard let file = path(digest), digest.matches(body) else { return }
         try? FileManager.default.createDirectory(
-            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? body.write(to: file, options: .atomic)
-        if let mediaType { try? Data(mediaType.utf8).write(to: file.appendingPathExtension("type"), options: .atomic) }
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        Self.writePrivately(body, to: file)
+        if let mediaType { Self.writePrivately(Data(mediaType.utf8), to: file.appendingPathExtension("type")) }
+    }
+
+    /// Writes a file readable by the user only, atomically (a temp file renamed into place).
+    private static func writePrivately(_ data: Data, to file: URL) {
+        let temporary = file.path + ".tmp-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        else { return }
+        if rename(temporary, file.path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
     }
 
     private func path(_ digest: Digest) -> URL? {

@@ -9,6 +9,14 @@ extension BrowserModel {
         var label: String
         var value: String
         var style: Style = .plain
+
+        /// Values are what the registry sent (labels, annotations, media types): shown through the
+        /// same sanitiser as every command's output.
+        init(label: String, value: String, style: Style = .plain) {
+            self.label = label
+            self.value = SafeText.escape(value)
+            self.style = style
+        }
     }
 
     /// The details of the selected tag (or manifest): everything known about its manifest.

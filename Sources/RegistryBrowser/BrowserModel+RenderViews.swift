@@ -40,10 +40,12 @@ extension BrowserModel {
             rect, title: title + " (esc closes)", border: result.succeeded ? theme.plainBorder : theme.dialogBorder,
             theme: theme)
         var lines: [[(String, Style)]] = []
+        let notDone = result.items.filter { if case .notDone = $0.outcome { return true } else { return false } }
         let summary =
             "Deleted \(BrowserFormat.count(result.deletedTags.count, "tag")) and "
             + "\(BrowserFormat.count(result.deletedManifests.count, "manifest"))\(theme.separator)"
-            + "\(result.skips.count) skipped\(theme.separator)\(result.leftUndone.count) failed or not done"
+            + "\(result.skips.count) skipped\(theme.separator)\(result.failures.count) failed"
+            + (notDone.isEmpty ? "" : "\(theme.separator)\(notDone.count) not done")
         lines.append([(summary, theme.bold)])
         if result.interrupted {
             lines.append([("Interrupted: the rest of the plan was not carried out.", theme.warning)])
@@ -59,7 +61,8 @@ extension BrowserModel {
             (reloading ? "Reloading the inventory\(theme.ellipsis)" : "The inventory was reloaded.", theme.dim)
         ])
         for (heading, items, style) in [
-            ("Failed or not done", result.leftUndone, theme.error), ("Skipped", result.skips, theme.warning),
+            ("Failed", result.failures, theme.error), ("Not done", notDone, theme.warning),
+            ("Skipped", result.skips, theme.warning),
             ("Deleted", result.items.filter { $0.outcome == .deleted }, Style.plain),
         ] where !items.isEmpty {
             lines.append([])

@@ -13,9 +13,14 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         guard let colon = string.firstIndex(of: ":") else { return nil }
         let algorithm = String(string[..<colon])
         let hex = String(string[string.index(after: colon)...])
-        guard !algorithm.isEmpty, !hex.isEmpty,
-            algorithm.allSatisfy({ $0.isLowercase || $0.isNumber || "+._-".contains($0) }),
-            hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        // The spec's grammar: `[a-z0-9]+([+._-][a-z0-9]+)*` — no empty component, so never `..`.
+        let components = algorithm.split(
+            omittingEmptySubsequences: false, whereSeparator: { "+._-".contains($0) })
+        guard !hex.isEmpty, !components.isEmpty,
+            components.allSatisfy({ component in
+                !component.isEmpty && component.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) }
+            }),
+            hex.allSatisfy({ $0.isASCII && $0.isHexDigit && !$0.isUppercase })
         else { return nil }
         if algorithm == "sha256" && hex.count != 64 { return nil }
         if algorithm == "sha512" && hex.count != 128 { return nil }

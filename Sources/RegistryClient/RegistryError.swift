@@ -95,9 +95,12 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
         return text
     }
 
-    /// One style for every message: a sentence starts with a capital letter.
+    /// One style for every message: a sentence starts with a capital letter — unless it starts
+    /// with a name (`docker-credential-x`, `my-app:1.0`), which keeps its spelling.
     static func sentence(_ text: String) -> String {
         guard let first = text.first, first.isLowercase else { return text }
+        let word = text.prefix { !$0.isWhitespace }
+        guard word.dropLast(word.last == ":" || word.last == "," ? 1 : 0).allSatisfy(\.isLetter) else { return text }
         return first.uppercased() + text.dropFirst()
     }
 

@@ -219,11 +219,16 @@ import Testing
             try await registry.seedArticleScenario()
             let (_, result) = try await LivePurge(registry: registry).run(
                 ["my-app"], filters: ["my-app:^1"], untagged: true)
-            #expect(!result.succeeded || !result.skips.isEmpty)
+            #expect(!result.succeeded, "nothing planned was done: the run must not succeed")
             #expect(result.deletedTags.isEmpty)
-            let reasons = result.skips.compactMap { item -> String? in
-                if case .skipped(let reason) = item.outcome { return reason } else { return nil }
+            #expect(result.skips.isEmpty, "an error is not a safety skip")
+            let reasons = result.leftUndone.compactMap { item -> String? in
+                switch item.outcome {
+                case .failed(let reason), .notDone(let reason): return reason
+                default: return nil
+                }
             }
+            #expect(reasons.count == result.items.count)
             #expect(reasons.contains { $0.contains("storage.delete.enabled") })
             #expect(try await registry.skopeoTags("my-app").count == 6)
         }

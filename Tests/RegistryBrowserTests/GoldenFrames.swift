@@ -267,7 +267,7 @@ enum GoldenFrames {
         "result": [
             #" regsweep  registry.test  anonymous  policy: --filter 'my-app:^((?!prod|dev).)…"#,
             #" delete enabled · tag delete native · referrers by tag · ages: config created"#,
-            #"┌ Deletion finished (esc closes) ──────────────────────────────────────────────┐"#,
+            #"┌ Deletion finished with failures (esc closes) ────────────────────────────────┐"#,
             #"│ Deleted 1 tag and 0 manifests · 1 skipped · 1 failed                         │"#,
             #"│ Journal: /state/regsweep/journal.jsonl                                       │"#,
             #"│ Undo:    regsweep restore /state/regsweep/journal.jsonl -r registry.test     │"#,

@@ -33,9 +33,10 @@ struct DigestTests {
         #expect(digest.description == "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
         #expect(digest.matches(Data("hello".utf8)))
         #expect(!digest.matches(Data("hello\n".utf8)))
-        // Only sha256 can be checked; other algorithms are trusted.
+        // sha512 is checked too; content that does not hash to the digest never matches.
         let other = try #require(Digest("sha512:" + String(repeating: "0", count: 128)))
-        #expect(other.matches(Data("anything".utf8)))
+        #expect(!other.matches(Data("anything".utf8)))
+        #expect(Digest.sha512(of: Data("anything".utf8)).matches(Data("anything".utf8)))
     }
 
     @Test("short form and the referrers tag")

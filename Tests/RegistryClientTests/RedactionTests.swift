@@ -42,7 +42,7 @@ struct RedactionTests {
         #expect(error.url == "https://registry.example/v2/x?token=REDACTED")
         #expect(
             error.description
-                == "listing tags (HTTP 503): UNAVAILABLE: maintenance window [https://registry.example/v2/x?token=REDACTED]. try later"
+                == "Listing tags (HTTP 503): UNAVAILABLE: maintenance window [https://registry.example/v2/x?token=REDACTED]. Try later."
         )
         #expect(!error.description.contains("pw123") && !error.description.contains("t0k"))
     }

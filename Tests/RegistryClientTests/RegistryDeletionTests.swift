@@ -7,22 +7,29 @@ import Testing
 /// Capabilities and deletion on distribution 2.8, each test with a registry of its own.
 @Suite("Real registry: capabilities and deletion")
 struct RegistryDeletionTests {
-    @Test("distribution 2.8: placeholder tag deletion, delete enabled, no referrers API, catalog; nothing deleted")
+    @Test("distribution 2.8: capabilities without a single DELETE; the first tag deletion learns placeholder untag")
     func capabilities() async throws {
         try await TestRegistry.with(.none) { registry in
             try await registry.withClient { client, recorder in
                 try await DemoSeed.pushArticleScenario(FixturePusher(client: client))
                 let before = try await client.tags(repository: "my-app")
                 let capabilities = try await client.capabilities(repository: "my-app")
-                #expect(capabilities.tagDeletion == .placeholder)
-                #expect(capabilities.deleteEnabled == true)
+                #expect(capabilities.tagDeletion == nil, "not known before a real tag deletion")
+                #expect(capabilities.deleteEnabled == nil)
                 #expect(capabilities.referrersAPI == false)
                 #expect(capabilities.catalog == true)
                 #expect(try await client.tags(repository: "my-app").sorted() == before.sorted())
                 #expect(before.count == 6)
-                let deletes = recorder.exchanges.filter { $0.method == "DELETE" }
-                #expect(!deletes.isEmpty)
-                #expect(!deletes.contains { ($0.status ?? 0) < 300 }, "the probes deleted nothing")
+                #expect(!recorder.exchanges.contains { $0.method == "DELETE" }, "probes are harmless GETs")
+
+                // dev and 4.0.0 share a manifest: removing 4.0.0 must keep dev.
+                let dev = try await client.head(repository: "my-app", reference: "dev")
+                try await client.deleteTag(repository: "my-app", tag: "4.0.0")
+                let learned = try await client.capabilities(repository: "my-app")
+                #expect(learned.tagDeletion == .placeholder, "distribution 2.8 answers 400 to a tag DELETE")
+                #expect(learned.deleteEnabled == true)
+                #expect(try await client.head(repository: "my-app", reference: "4.0.0") == nil)
+                #expect(try await client.head(repository: "my-app", reference: "dev")?.digest == dev?.digest)
             }
         }
     }
@@ -33,11 +40,11 @@ struct RegistryDeletionTests {
             try await registry.withClient { client, _ in
                 let image = try await FixturePusher(client: client).pushImage(
                     repository: "app", tags: ["1.0"], spec: Fixture.spec("disabled"))
-                let capabilities = try await client.capabilities(repository: "app")
-                #expect(capabilities.deleteEnabled == false)
+                #expect(try await client.capabilities(repository: "app").deleteEnabled == nil)
                 let error = await #expect(throws: RegistryError.self) {
                     try await client.deleteManifest(repository: "app", digest: image.digest)
                 }
+                #expect(try await client.capabilities(repository: "app").deleteEnabled == false)
                 #expect(error?.kind == .deleteDisabled)
                 #expect(error?.status == 405)
                 #expect(error?.description.contains("storage.delete.enabled") == true)

@@ -76,3 +76,44 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.never.maxAttempts == 1)
     }
 }
+
+@Suite("Retry policy against hostile values")
+struct RetryPolicyHostileTests {
+    let now = Date(timeIntervalSince1970: 1_445_412_480)
+
+    @Test(
+        "huge and infinite Retry-After values saturate instead of trapping",
+        arguments: ["1e300", "inf", "99999999999999999999"])
+    func huge(value: String) {
+        let policy = RetryPolicy(maxDelay: .seconds(30))
+        #expect(RetryPolicy.parseRetryAfter(value, now: now) == 86_400)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: value, now: now) == .seconds(30))
+    }
+
+    @Test("a date far in the future is capped too")
+    func farDate() {
+        let policy = RetryPolicy(maxDelay: .milliseconds(200))
+        #expect(
+            policy.delay(afterAttempt: 1, retryAfter: "Fri, 31 Dec 9999 23:59:59 GMT", now: now) == .milliseconds(200))
+    }
+
+    @Test("NaN is not a Retry-After; the backoff applies")
+    func nan() {
+        #expect(RetryPolicy.parseRetryAfter("nan", now: now) == nil)
+        let delay = RetryPolicy(baseDelay: .milliseconds(100)).delay(afterAttempt: 1, retryAfter: "nan", now: now)
+        #expect(delay >= .milliseconds(50) && delay <= .milliseconds(100))
+    }
+
+    @Test("only requests safe to repeat retry transport failures and ambiguous 5xx")
+    func idempotency() {
+        let reset = RegistryError(.unreachable, "reset")
+        for method in ["GET", "HEAD", "PUT", "DELETE"] {
+            #expect(RetryPolicy.isRetryable(reset, method: method), "\(method)")
+            #expect(RetryPolicy.isRetryable(status: 502, method: method), "\(method)")
+        }
+        #expect(!RetryPolicy.isRetryable(reset, method: "POST"))
+        #expect(!RetryPolicy.isRetryable(status: 500, method: "POST"))
+        #expect(RetryPolicy.isRetryable(status: 429, method: "POST"))
+        #expect(RetryPolicy.isRetryable(status: 503, method: "POST"))
+    }
+}
