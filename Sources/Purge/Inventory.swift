@@ -83,6 +83,12 @@ public struct RepositoryInventory: Sendable {
         tags.filter { $0.value == digest }.map(\.key).sorted()
     }
 
+    /// Whether a manifest is a tag-schema referrers index: the index a `sha256-<hex>` tag holds,
+    /// listing the referrers of that digest. Tagged, but by the referrers machinery.
+    public func isReferrersIndex(_ digest: Digest) -> Bool {
+        manifests[digest]?.kind == .index && referrerTags.contains { $0.value == digest && !$0.key.contains(".") }
+    }
+
     /// Whether a tag name belongs to the referrers machinery rather than to a user.
     public static func isReferrerTag(_ tag: String) -> Bool { referrerSubject(ofTag: tag) != nil }
 

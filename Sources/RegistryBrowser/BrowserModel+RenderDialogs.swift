@@ -19,7 +19,10 @@ extension BrowserModel {
             BrowserFormat.count(plan.tagCount, "tag") + " and " + BrowserFormat.count(plan.manifestCount, "manifest")
         let repositories = BrowserFormat.count(plan.affectedRepositories.count, "repository", "repositories")
         lines.append(
-            ("\(total) will be deleted in \(repositories) (~\(PlanReport.bytes(plan.bytesFreed)) freed).", theme.bold))
+            (
+                "\(total) will be deleted in \(repositories) (~\(PlanReport.bytes(plan.bytesFreed)) freed"
+                    + "\(SpaceReclaim.of(registry: configuration.registry).freedSuffix)).", theme.bold
+            ))
         // The list: every repository's counts, then its first items, within the room there is.
         let room = max(2, inner.height - 7)
         var items: [(String, Style)] = []

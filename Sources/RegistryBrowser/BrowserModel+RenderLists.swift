@@ -206,9 +206,15 @@ extension BrowserModel {
                 buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: theme.selection)
                 style = style.patched(with: theme.selection)
             }
-            let tags =
-                verdict.tags.isEmpty
-                ? (verdict.isReferrer ? "(referrer)" : "(untagged)") : verdict.tags.joined(separator: ", ")
+            let tags: String
+            if !verdict.tags.isEmpty {
+                tags = verdict.tags.joined(separator: ", ")
+            } else if inventory?.isReferrersIndex(verdict.digest) == true {
+                // Tagged by its `sha256-<hex>` referrer tag, not untagged.
+                tags = "(referrers index)"
+            } else {
+                tags = verdict.isReferrer ? "(referrer)" : "(untagged)"
+            }
             let cells = columns.map { column -> (TableColumn, String) in
                 switch column.id {
                 case .glyph: return (column, verdictClass.glyph(unicode: theme.unicode))

@@ -47,11 +47,25 @@ extension BrowserModel {
         x = buffer.set(string: BrowserFormat.count(plan.tagCount, "tag"), x: x, y: rect.y, style: deleting)
         x = buffer.set(string: " and ", x: x, y: rect.y)
         x = buffer.set(string: BrowserFormat.count(plan.manifestCount, "manifest"), x: x, y: rect.y, style: deleting)
-        var rest = " to delete in \(BrowserFormat.count(repositories, "repository", "repositories"))"
-        rest += theme.separator + "~\(PlanReport.bytes(plan.bytesFreed)) freed"
-        if !marks.isEmpty { rest += theme.separator + "\(marks.count) marked by hand" }
         let activity = activityText(theme: theme)
         let activityWidth = activity.isEmpty ? 0 : min(DisplayWidth.of(activity) + 1, rect.width / 2)
+        let reclaim = SpaceReclaim.of(registry: configuration.registry).freedSuffix
+        func rest(_ suffix: String) -> String {
+            var text = " to delete in \(BrowserFormat.count(repositories, "repository", "repositories"))"
+            text += theme.separator + "~\(PlanReport.bytes(plan.bytesFreed)) freed" + suffix
+            if !marks.isEmpty { text += theme.separator + "\(marks.count) marked by hand" }
+            return text
+        }
+        // "after garbage collection" where it fits, "after GC" on narrow screens.
+        var text = rest(reclaim)
+        if x + DisplayWidth.of(text) > rect.right - activityWidth {
+            text = rest(reclaim.replacingOccurrences(of: "garbage collection", with: "GC"))
+        }
+        if x + DisplayWidth.of(text) > rect.right - activityWidth {
+            text = rest(reclaim.replacingOccurrences(of: "garbage collection", with: "GC"))
+                .replacingOccurrences(of: " freed after GC", with: " after GC")
+        }
+        let rest = text
         x = buffer.write(rest, x: x, y: rect.y, limit: rect.right - activityWidth, ellipsis: ellipsis)
         if !activity.isEmpty {
             buffer.write(

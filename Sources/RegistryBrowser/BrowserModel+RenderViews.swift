@@ -50,6 +50,10 @@ extension BrowserModel {
         if result.interrupted {
             lines.append([("Interrupted: the rest of the plan was not carried out.", theme.warning)])
         }
+        if !result.deletedManifests.isEmpty || !result.deletedTags.isEmpty {
+            let note = SpaceReclaim.of(registry: configuration.registry).note
+            for line in BrowserFormat.wrap(note, width: max(20, inner.width - 2)) { lines.append([(line, theme.dim)]) }
+        }
         if let journal = result.journalPath {
             lines.append([("Journal: ", theme.bold), (journal, .plain)])
             lines.append([

@@ -11,12 +11,12 @@ struct BrowseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "browse", abstract: "Open the terminal browser with a live purge preview.",
         discussion: """
-            The policy flags are those of `purge` and fill the filter composer (f or :); they are optional.
-            Every keystroke in the composer re-plans what is loaded; rows are coloured by verdict. D deletes
+            The policy flags are those of `purge` and fill the filter composer (f or :); they are optional. \
+            Every keystroke in the composer re-plans what is loaded; rows are coloured by verdict. D deletes \
             what the plan shows after a confirmation that starts on Cancel; ? lists every key.
 
-            --export FORMAT prints the policy as an acr purge command line (acr), a weekly az acr task
-            (az-task), a Terraform azurerm_container_registry_task block (terraform) or a crontab line
+            --export FORMAT prints the policy as an acr purge command line (acr), a weekly az acr task \
+            (az-task), a Terraform azurerm_container_registry_task block (terraform) or a crontab line \
             for regsweep purge (cron), without opening the browser.
 
             Examples:

@@ -11,7 +11,7 @@ struct ManifestCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the manifests of a repository: digest, media type, platforms, created, tags.",
             discussion: """
-                Lists every manifest reachable from a tag: images, indexes and their children, and referrers
+                Lists every manifest reachable from a tag: images, indexes and their children, and referrers \
                 (signatures, SBOMs). A generic registry does not list manifests without tags.
 
                 Example: regsweep manifest list -r 127.0.0.1:5000 --repository my-app
@@ -133,6 +133,7 @@ struct ManifestRow: Encodable {
                 + repository.referrerTags.filter { $0.value == record.digest }.map(\.key).sorted()
             let kind: String
             switch record.kind {
+            case .index where repository.isReferrersIndex(record.digest): kind = "referrers index"
             case .index: kind = "index"
             case .image where record.subject != nil: kind = "referrer"
             case .image: kind = "image"

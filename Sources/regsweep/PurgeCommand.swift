@@ -16,9 +16,9 @@ struct PurgeCommand: AsyncParsableCommand {
               regsweep purge -r R --filter '.*:^((?!prod|dev).)*$' --untagged --ago 30d
               regsweep purge -r R --filter 'my-app:.*' --keep 3 --untagged --ago 0d --dry-run
 
-            Safety: right before deleting, each repository is re-read. A tag that moved since the plan is
-            skipped; a manifest that a surviving tag now points to is spared. Other tags of a manifest are
-            never removed along with one tag. Every deletion is first written to a journal; `regsweep
+            Safety: right before deleting, each repository is re-read. A tag that moved since the plan is \
+            skipped; a manifest that a surviving tag now points to is spared. Other tags of a manifest are \
+            never removed along with one tag. Every deletion is first written to a journal; `regsweep \
             restore JOURNAL` puts it back while the registry still has the blobs (before garbage collection).
 
             Exit status: 0 when everything planned was done (or skipped for a safety reason: a tag that moved, a manifest a surviving tag needs); 1 when anything planned was not done because of an error, or a repository could not be listed — stderr then ends with "Left undone:", per repository, and the command that finishes the job (running the same purge again converges); 130 when interrupted (Ctrl-C stops after the deletions in flight); 64 for bad input.
@@ -77,6 +77,9 @@ struct PurgeCommand: AsyncParsableCommand {
             Console.note(
                 "Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(client.endpoint.name))"
             )
+            if !result.deletedManifests.isEmpty || !result.deletedTags.isEmpty {
+                Console.note(SpaceReclaim.of(registry: client.endpoint.name).note)
+            }
             return RunOutcome(result: result, unreadable: inventory.unreadable)
         }
         // What was left undone ends stderr, with the command that finishes it.

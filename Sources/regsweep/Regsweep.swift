@@ -7,7 +7,7 @@ struct Regsweep: AsyncParsableCommand {
         commandName: "regsweep",
         abstract: "Browse an OCI registry and purge stale images, with a plan you can see first.",
         discussion: """
-            regsweep speaks the registry HTTP API to any OCI registry (distribution, zot, Harbor, ACR, …).
+            regsweep speaks the registry HTTP API to any OCI registry (distribution, zot, Harbor, ACR, …). \
             `purge` takes the same filters as Azure's `acr purge`; `browse` shows the same plan live.
 
             Examples:

@@ -34,7 +34,7 @@ struct TagCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete tags; other tags of the same manifest stay.",
             discussion: """
-                Only the named tags go. On registries without a tag-delete API (distribution 2.x) the tag is
+                Only the named tags go. On registries without a tag-delete API (distribution 2.x) the tag is \
                 moved onto a unique placeholder manifest that is then deleted, so sibling tags keep resolving.
 
                 Example: regsweep tag delete -r 127.0.0.1:5000 --repository my-app 1.0.0 2.0.0

@@ -208,3 +208,20 @@ import Testing
         #expect(plan.bytesFreed == 1 + 300)
     }
 }
+
+@Suite("Referrers index")
+struct ReferrersIndexTests {
+    @Test("an index held by a sha256-<hex> tag is a referrers index; a cosign .sig tag's manifest is not")
+    func detection() {
+        var builder = InventoryBuilder()
+        let subject = builder.image("app", "subject", tags: ["1.0"], created: InventoryBuilder.day(1))
+        builder.image("app", "sig", tags: [], created: nil, subject: "subject")
+        let index = builder.index("app", "referrers", tags: [], children: ["sig"])
+        builder.referrerTag("app", subject.referrersTag, pointsTo: "referrers")
+        builder.referrerTag("app", subject.referrersTag + ".sig", pointsTo: "sig")
+        let repository = builder.repositories["app"]
+        #expect(repository?.isReferrersIndex(index) == true)
+        #expect(repository?.isReferrersIndex(InventoryBuilder.digest("app/sig")) == false)
+        #expect(repository?.isReferrersIndex(subject) == false)
+    }
+}

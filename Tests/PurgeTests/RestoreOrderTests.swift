@@ -111,3 +111,17 @@ struct LeftUndoneTests {
         #expect(ResultReport.leftUndone(result, unreadable: [:], command: "x").isEmpty)
     }
 }
+
+@Suite("When space comes back")
+struct SpaceReclaimTests {
+    @Test("ACR frees space itself; distribution and every unknown registry need garbage collection")
+    func kinds() {
+        #expect(SpaceReclaim.of(registry: "myregistry.azurecr.io") == .automatic(registry: "ACR"))
+        #expect(SpaceReclaim.of(registry: "MyRegistry.AzureCR.io:443") == .automatic(registry: "ACR"))
+        #expect(SpaceReclaim.of(registry: "127.0.0.1:5000") == .garbageCollection)
+        #expect(SpaceReclaim.of(registry: "azurecr.io.evil.example") == .garbageCollection)
+        #expect(SpaceReclaim.garbageCollection.note.contains("registry garbage-collect"))
+        #expect(SpaceReclaim.garbageCollection.freedSuffix == " after garbage collection")
+        #expect(SpaceReclaim.automatic(registry: "ACR").freedSuffix.isEmpty)
+    }
+}

@@ -27,7 +27,7 @@ enum GoldenFrames {
             #"│                      ││size       1.0 kB: config 200 B, 1 layer (700 B)      │"#,
             #"└──────────────────────┘└──────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" ? help  q quit  f filter  D delete  space mark  / search  s sort  m manifests"#,
         ],
         "manifests": [
@@ -53,7 +53,7 @@ enum GoldenFrames {
             #"│                      ││size       1.0 kB: config 200 B, 1 layer (700 B)      │"#,
             #"└──────────────────────┘└──────────────────────────────────────────────────────┘"#,
             #" ✓ my-app@4039dc90c73d kept: still tagged dev"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" ? help  q quit  f filter  D delete  space mark  / search  s sort  m manifests"#,
         ],
         "composer": [
@@ -79,7 +79,7 @@ enum GoldenFrames {
             #"│→ 4 tags and 3 manifests would be deleted                                     │"#,
             #"└──────────────────────────────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" tab next field  space toggle  enter done  esc undo  F1 help"#,
         ],
         "composerError": [
@@ -105,7 +105,7 @@ enum GoldenFrames {
             #"│'my-app:^((?!prod|dev).)*$[' at column 26: expected custom character class    │"#,
             #"└──────────────────────────────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" tab next field  space toggle  enter done  esc undo  F1 help"#,
         ],
         "search": [
@@ -131,7 +131,7 @@ enum GoldenFrames {
             #"│                      ││size       1.0 kB: config 200 B, 1 layer (700 B)      │"#,
             #"└──────────────────────┘└──────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" /0.0   enter keep  esc clear"#,
         ],
         "help": [
@@ -157,7 +157,7 @@ enum GoldenFrames {
             #"│   space            mark a tag by hand: add it to the plan, or take it out    │"#,
             #"│   /                search the focused list                            ↓ more │"#,
             #"└──────────────────────────────────────────────────────────────────────────────┘"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" esc close"#,
         ],
         "confirm": [
@@ -183,7 +183,7 @@ enum GoldenFrames {
             #"│   └──────────────────────────────────────────────────────────────────────┘   │"#,
             #"└──────────────────────┘└──────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" y delete  n cancel"#,
         ],
         "confirmLarge": [
@@ -209,7 +209,7 @@ enum GoldenFrames {
             #"│   │                                                                      │   │"#,
             #"└───│ Count: 6              [ Cancel ]   [ Delete ]                        │───┘"#,
             #" ✗ c└──────────────────────────────────────────────────────────────────────┘"#,
-            #" Plan: 30 tags and 30 manifests to delete in 1 repository · ~27.1 kB freed"#,
+            #" Plan: 30 tags and 30 manifests to delete in 1 repository · ~27.1 kB after GC"#,
             #" y delete  n cancel"#,
         ],
         "progress": [
@@ -235,7 +235,7 @@ enum GoldenFrames {
             #"│                      ││size       1.0 kB: config 200 B, 1 layer (700 B)      │"#,
             #"└──────────────────────┘└──────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" ctrl-c stop"#,
         ],
         "interrupt": [
@@ -261,7 +261,7 @@ enum GoldenFrames {
             #"│                      ││size       1.0 kB: config 200 B, 1 layer (700 B)      │"#,
             #"└──────────────────────┘└──────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" y stop  n keep deleting"#,
         ],
         "result": [
@@ -269,6 +269,11 @@ enum GoldenFrames {
             #" delete enabled · tag delete native · referrers by tag · ages: config created"#,
             #"┌ Deletion finished with failures (esc closes) ────────────────────────────────┐"#,
             #"│ Deleted 1 tag and 0 manifests · 1 skipped · 1 failed                         │"#,
+            #"│ Space is not freed yet: the registry frees it when its garbage collection    │"#,
+            #"│ runs. On distribution (docker-registry) run `registry garbage-collect        │"#,
+            #"│ CONFIG.yml` with the registry stopped or read-only (on 2.x avoid             │"#,
+            #"│ --delete-untagged: it can break multi-arch images); Harbor runs it from its  │"#,
+            #"│ GC schedule. Until then `regsweep restore` can still put everything back.    │"#,
             #"│ Journal: /state/regsweep/journal.jsonl                                       │"#,
             #"│ Undo:    regsweep restore /state/regsweep/journal.jsonl -r registry.test     │"#,
             #"│ Reloading the inventory…                                                     │"#,
@@ -281,11 +286,6 @@ enum GoldenFrames {
             #"│                                                                              │"#,
             #"│ Deleted (1)                                                                  │"#,
             #"│   Deleted registry.test/my-app:4.0.0                                         │"#,
-            #"│                                                                              │"#,
-            #"│                                                                              │"#,
-            #"│                                                                              │"#,
-            #"│                                                                              │"#,
-            #"│                                                                              │"#,
             #"└──────────────────────────────────────────────────────────────────────────────┘"#,
             #" Plan: 4 tags and 3 manifests to delete … ⠋ loading 2 repositories: another-app"#,
             #" esc close"#,
@@ -313,7 +313,7 @@ enum GoldenFrames {
             #"│                                                                              │"#,
             #"│                                                                              │"#,
             #"└──────────────────────────────────────────────────────────────────────────────┘"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" tab next format  esc close"#,
         ],
         "exportTerraform": [
@@ -339,7 +339,7 @@ enum GoldenFrames {
             #"│     timeout: 3600                                                            │"#,
             #"│ EOF                                                                   ↓ more │"#,
             #"└──────────────────────────────────────────────────────────────────────────────┘"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after GC"#,
             #" tab next format  esc close"#,
         ],
         "tooSmall": [
@@ -413,7 +413,7 @@ enum GoldenFrames {
             #"|                      ||size       1.0 kB: config 200 B, 1 layer (700 B)      |"#,
             #"+----------------------++------------------------------------------------------+"#,
             #" x my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository | ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository | ~2.7 kB freed after GC"#,
             #" ? help  q quit  f filter  D delete  space mark  / search  s sort  m manifests"#,
         ],
         "wide": [
@@ -445,7 +445,7 @@ enum GoldenFrames {
             #"│                              ││labels     org.opencontainers.image.title=m4                                                              │"#,
             #"└──────────────────────────────┘└──────────────────────────────────────────────────────────────────────────────────────────────────────────┘"#,
             #" ✗ my-app:4.0.0 deleted: matches my-app:^((?!prod|dev).)*$ and is old enough"#,
-            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed"#,
+            #" Plan: 4 tags and 3 manifests to delete in 1 repository · ~2.7 kB freed after garbage collection"#,
             #" ? help  q quit  f filter  D delete  space mark  / search  s sort  m manifests  e export"#,
         ],
     ]
