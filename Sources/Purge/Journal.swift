@@ -77,15 +77,29 @@ public actor Journal {
 
     /// Appends one entry and forces it to disk.
     public func append(_ entry: JournalEntry) throws {
+        try append(contentsOf: [entry])
+    }
+
+    /// Appends entries and forces them to disk with one sync: the deletions they describe, sent
+    /// concurrently afterwards, each have their record on disk first, for the cost of one fsync.
+    public func append(contentsOf entries: [JournalEntry]) throws {
+        guard !entries.isEmpty else { return }
+        var lines = Data()
+        for entry in entries {
+            lines.append(try encoder.encode(entry))
+            lines.append(0x0A)
+        }
+        try handle.write(contentsOf: lines)
+        try handle.synchronize()
+    }
+
+    private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         encoder.dataEncodingStrategy = .base64
-        var line = try encoder.encode(entry)
-        line.append(0x0A)
-        try handle.write(contentsOf: line)
-        try handle.synchronize()
-    }
+        return encoder
+    }()
 
     public func close() {
         try? handle.close()

@@ -6,7 +6,8 @@ import RegistryClient
 /// Right before deleting in a repository it re-lists and re-resolves the tags (`RecheckDecision`):
 /// a tag planned for deletion that moved is skipped, and a manifest that any surviving tag now
 /// points to is spared together with its children and referrers. Nothing outside the plan is
-/// deleted. Each deletion is journaled first. Order: referrers, indexes, images, then single tags.
+/// deleted. Each deletion is journaled first. Order: referrers, indexes, images, then single tags;
+/// within each of those phases, deletions run concurrently.
 ///
 /// Every planned item ends in the result: deleted, skipped for a safety reason, failed, or not
 /// done (its repository stopped on an error, or the run was interrupted), so the exit status and
@@ -15,11 +16,15 @@ public struct PurgeExecutor: Sendable {
     public let client: RegistryClient
     public let journal: Journal?
     public let stop: StopSignal?
+    /// Deletions in flight at once within a phase of a repository (the client's concurrency limit
+    /// bounds the requests in any case).
+    public let parallelism: Int
 
-    public init(client: RegistryClient, journal: Journal?, stop: StopSignal? = nil) {
+    public init(client: RegistryClient, journal: Journal?, stop: StopSignal? = nil, parallelism: Int = 8) {
         self.client = client
         self.journal = journal
         self.stop = stop
+        self.parallelism = max(1, parallelism)
     }
 
     public func execute(
@@ -67,54 +72,117 @@ public struct PurgeExecutor: Sendable {
         let decision = RecheckDecision(plan: run.plan, repository: repository, current: current)
         for (target, reason) in decision.skipped { run.record(target, .skipped(reason: reason)) }
 
-        for manifest in decision.manifestsToGo {
-            let tags = decision.tagsOf[manifest.digest] ?? []
-            if stopRequested {
-                run.leaveRest("interrupted")
-                return true
-            }
-            do {
-                try await journal?.append(entry(repository, digest: manifest.digest, operation: .manifest, tags: tags))
-                try await client.deleteManifest(repository: name, digest: manifest.digest)
-                run.record(.manifest(manifest.digest), .deleted)
-                for tag in tags where decision.tagsToGo[tag] != nil { run.record(.tag(tag), .deleted) }
-            } catch let error as RegistryError where error.kind == .notFound {
-                run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
-                for tag in tags where decision.tagsToGo[tag] != nil {
-                    run.record(.tag(tag), .skipped(reason: "already gone"))
+        // Referrers, then indexes, then images: each phase ends before the next starts, so a
+        // subject never goes before its referrers, nor a child before its index. Within a phase
+        // the deletions are independent and run concurrently, a chunk at a time: the chunk's
+        // journal entries are synced in one write first, and a stop takes effect between chunks.
+        let phases = Dictionary(grouping: decision.manifestsToGo, by: RecheckDecision.rank).sorted { $0.key < $1.key }
+        for (_, manifests) in phases {
+            for chunk in Self.chunks(manifests, of: parallelism) {
+                if stopRequested {
+                    run.leaveRest("interrupted")
+                    return true
                 }
-            } catch {
-                run.record(.manifest(manifest.digest), .failed(error: Self.text(error)))
-                for tag in tags where decision.tagsToGo[tag] != nil {
-                    run.record(.tag(tag), .failed(error: "its manifest \(manifest.digest.short) could not be deleted"))
+                let entries = chunk.map { manifest in
+                    entry(
+                        repository, digest: manifest.digest, operation: .manifest,
+                        tags: decision.tagsOf[manifest.digest] ?? [])
                 }
-                if let reason = Self.stopReason(error, action: "delete") {
-                    run.stop(reason)
+                do {
+                    try await journal?.append(contentsOf: entries)
+                } catch {
+                    run.stop(Self.stopReason(error, action: "delete") ?? Self.text(error))
+                    return false
+                }
+                let results = await concurrently(chunk) { manifest in
+                    try await client.deleteManifest(repository: name, digest: manifest.digest)
+                }
+                var stopReason: String?
+                for (manifest, result) in zip(chunk, results) {
+                    let tags = (decision.tagsOf[manifest.digest] ?? []).filter { decision.tagsToGo[$0] != nil }
+                    switch result {
+                    case .success:
+                        run.record(.manifest(manifest.digest), .deleted)
+                        for tag in tags { run.record(.tag(tag), .deleted) }
+                    case .failure(let error as RegistryError) where error.kind == .notFound:
+                        run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
+                        for tag in tags { run.record(.tag(tag), .skipped(reason: "already gone")) }
+                    case .failure(let error):
+                        run.record(.manifest(manifest.digest), .failed(error: Self.text(error)))
+                        for tag in tags {
+                            run.record(
+                                .tag(tag), .failed(error: "its manifest \(manifest.digest.short) could not be deleted"))
+                        }
+                        stopReason = stopReason ?? Self.stopReason(error, action: "delete")
+                    }
+                }
+                if let stopReason {
+                    run.stop(stopReason)
                     return false
                 }
             }
         }
 
-        for (tag, digest) in decision.singleTags {
+        for chunk in Self.chunks(decision.singleTags, of: parallelism) {
             if stopRequested {
                 run.leaveRest("interrupted")
                 return true
             }
+            let entries = chunk.map { entry(repository, digest: $0.digest, operation: .tag, tags: [$0.tag]) }
             do {
-                try await journal?.append(entry(repository, digest: digest, operation: .tag, tags: [tag]))
-                try await client.deleteTag(repository: name, tag: tag)
-                run.record(.tag(tag), .deleted)
-            } catch let error as RegistryError where error.kind == .notFound {
-                run.record(.tag(tag), .skipped(reason: "already gone"))
+                try await journal?.append(contentsOf: entries)
             } catch {
-                run.record(.tag(tag), .failed(error: Self.text(error)))
-                if let reason = Self.stopReason(error, action: "delete (or push, to untag)") {
-                    run.stop(reason)
-                    return false
+                run.stop(Self.stopReason(error, action: "delete") ?? Self.text(error))
+                return false
+            }
+            let results = await concurrently(chunk) { item in
+                try await client.deleteTag(repository: name, tag: item.tag)
+            }
+            var stopReason: String?
+            for (item, result) in zip(chunk, results) {
+                switch result {
+                case .success: run.record(.tag(item.tag), .deleted)
+                case .failure(let error as RegistryError) where error.kind == .notFound:
+                    run.record(.tag(item.tag), .skipped(reason: "already gone"))
+                case .failure(let error):
+                    run.record(.tag(item.tag), .failed(error: Self.text(error)))
+                    stopReason = stopReason ?? Self.stopReason(error, action: "delete (or push, to untag)")
                 }
+            }
+            if let stopReason {
+                run.stop(stopReason)
+                return false
             }
         }
         return false
+    }
+
+    /// Runs `operation` on every element at once (the client's limit bounds the requests) and
+    /// returns the results in the elements' order.
+    private func concurrently<Element: Sendable>(
+        _ elements: [Element], _ operation: @escaping @Sendable (Element) async throws -> Void
+    ) async -> [Result<Void, any Error>] {
+        await withTaskGroup(of: (Int, Result<Void, any Error>).self) { group in
+            for (index, element) in elements.enumerated() {
+                group.addTask {
+                    do {
+                        try await operation(element)
+                        return (index, .success(()))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<Void, any Error>](repeating: .success(()), count: elements.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+    }
+
+    static func chunks<Element>(_ elements: [Element], of size: Int) -> [[Element]] {
+        stride(from: 0, to: elements.count, by: max(1, size)).map {
+            Array(elements[$0..<min($0 + max(1, size), elements.count)])
+        }
     }
 
     /// Every tag of the repository now, resolved to its digest.

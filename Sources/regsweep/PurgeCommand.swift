@@ -115,7 +115,7 @@ struct PurgeCommand: AsyncParsableCommand {
             }
         }
         defer { watcher.cancel() }
-        let executor = PurgeExecutor(client: client, journal: journal, stop: stop)
+        let executor = PurgeExecutor(client: client, journal: journal, stop: stop, parallelism: registry.concurrency)
         let registryName = client.endpoint.name
         let textOutput = output == .text
         let counter = ProgressCounter()
