@@ -52,6 +52,38 @@ public struct ContentCache: Sendable {
         if rename(temporary, file.path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
     }
 
+    /// The digests the tags of a repository had at the last load: a hint of which tags only need a
+    /// HEAD to confirm (their manifest is cached) and which are new (one GET by tag fetches digest
+    /// and body at once). Never trusted for more: every digest is confirmed by the registry.
+    public func tagHints(registry: String, repository: String) -> [String: Digest] {
+        guard let file = hintsPath(registry: registry, repository: repository),
+            let data = try? Data(contentsOf: file),
+            let decoded = try? JSONDecoder().decode([String: Digest].self, from: data)
+        else { return [:] }
+        return decoded
+    }
+
+    /// Remembers the tags of a repository as just loaded.
+    public func writeTagHints(_ hints: [String: Digest], registry: String, repository: String) {
+        guard let file = hintsPath(registry: registry, repository: repository),
+            let data = try? JSONEncoder().encode(hints)
+        else { return }
+        try? FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        Self.writePrivately(data, to: file)
+    }
+
+    /// `tags/<registry>/<repository>.json`, from names that passed the grammar (no `..`, no `/`
+    /// at the ends); the registry's port colon becomes `_`.
+    private func hintsPath(registry: String, repository: String) -> URL? {
+        guard let directory, ReferenceGrammar.isValidRepository(repository) else { return nil }
+        let safeRegistry = String(registry.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+        guard !safeRegistry.hasPrefix(".") else { return nil }
+        return directory.appendingPathComponent("tags").appendingPathComponent(safeRegistry)
+            .appendingPathComponent(repository + ".json")
+    }
+
     private func path(_ digest: Digest) -> URL? {
         guard let directory, digest.hex.count >= 2 else { return nil }
         return directory.appendingPathComponent("blobs").appendingPathComponent(digest.algorithm)

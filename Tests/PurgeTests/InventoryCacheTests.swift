@@ -38,17 +38,41 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
                 let client = RegistryClient(endpoint: registry.endpoint, transport: transport)
                 let loader = InventoryLoader(client: client, cache: ContentCache(directory: directory))
                 let first = try await loader.load(repository: "my-app")
-                #expect(transport.count("GET manifest-by-digest") == 5)
+                // Cold: one GET by tag brings digest and body at once; nothing is fetched twice.
+                #expect(transport.count("GET manifest-by-tag") == 6)
+                #expect(transport.count("HEAD manifest-by-tag") == 0)
+                #expect(transport.count("GET manifest-by-digest") == 0)
                 #expect(transport.count("GET blob") == 5)
                 transport.reset()
                 let second = try await loader.load(repository: "my-app")
                 #expect(transport.count("GET manifest-by-digest") == 0)
                 #expect(transport.count("GET blob") == 0)
+                // Warm: a HEAD per tag the last load saw, and nothing else.
                 #expect(transport.count("HEAD manifest-by-tag") == 6)
+                #expect(transport.count("GET manifest-by-tag") == 0)
                 #expect(second.tags == first.tags)
                 #expect(second.manifests.mapValues(\.time) == first.manifests.mapValues(\.time))
             }
         }
+    }
+
+    @Test func cacheFilesAreTheUsersOnly() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = ContentCache(directory: directory)
+        let body = Data("{}".utf8)
+        let digest = Digest.sha256(of: body)
+        cache.write(digest, body: body, mediaType: MediaType.ociManifest)
+        cache.writeTagHints(["1.0": digest], registry: "127.0.0.1:5000", repository: "team/app")
+        #expect(cache.tagHints(registry: "127.0.0.1:5000", repository: "team/app") == ["1.0": digest])
+        #expect(cache.tagHints(registry: "127.0.0.1:5000", repository: "../escape").isEmpty)
+        let file = directory.appendingPathComponent("blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)")
+        let fileMode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        let folderMode =
+            try FileManager.default.attributesOfItem(atPath: file.deletingLastPathComponent().path)[
+                .posixPermissions] as? Int
+        #expect(fileMode == 0o600)
+        #expect(folderMode == 0o700)
     }
 
     @Test func aDamagedCacheEntryIsAMiss() throws {
