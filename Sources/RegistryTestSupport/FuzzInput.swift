@@ -62,35 +62,52 @@ public enum FuzzInput {
         return Data(bytes)
     }
 
-    /// Runs `check` on every input in this (child) process, printing each input to stderr first,
-    /// with a watchdog: a hang past `seconds` ends the process with SIGALRM. A `check` that returns
-    /// a message is a violated property: the process prints it and exits 1.
+    /// Where a fuzzing child of process `parent` records the input it is on, for parser `name`.
+    ///
+    /// A file, not stderr: when an exit test fails, Swift Testing hands the parent no output.
+    public static func progressPath(name: String, parent: Int32) -> String {
+        let safe = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        return FileManager.default.temporaryDirectory.appendingPathComponent("regsweep-fuzz-\(parent)-\(safe)").path
+    }
+
+    /// Runs `check` on every input in this (child) process, recording each input first, with a
+    /// watchdog: a hang past `seconds` ends the process with SIGALRM. A `check` that returns a
+    /// message is a violated property: the process records it and exits 1.
     public static func runInChild<Input>(
-        _ inputs: some Sequence<Input>, watchdog seconds: UInt32 = 30, describe: (Input) -> String,
+        _ name: String, _ inputs: some Sequence<Input>, watchdog seconds: UInt32 = 30, describe: (Input) -> String,
         _ check: (Input) throws -> String?
     ) -> Never {
         alarm(seconds)
+        let path = progressPath(name: name, parent: getppid())
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let progress = FileHandle(forWritingAtPath: path)
+        func record(_ line: String, replacing: Bool) {
+            if replacing { try? progress?.truncate(atOffset: 0) }
+            try? progress?.write(contentsOf: Data((line + "\n").utf8))
+        }
         for input in inputs {
-            // Written unbuffered, so that the last input before a trap is on stderr.
-            FileHandle.standardError.write(Data(("INPUT " + describe(input) + "\n").utf8))
+            record("INPUT " + describe(input), replacing: true)
             do {
                 if let violation = try check(input) {
-                    FileHandle.standardError.write(Data("VIOLATION \(violation)\n".utf8))
+                    record("VIOLATION " + violation, replacing: false)
                     exit(1)
                 }
             } catch {
-                FileHandle.standardError.write(Data("VIOLATION threw \(error)\n".utf8))
+                record("VIOLATION threw \(error)", replacing: false)
                 exit(1)
             }
         }
+        try? FileManager.default.removeItem(atPath: path)
         exit(0)
     }
 
-    /// From a child's stderr: the last input it tried and the violation it reported, if any.
-    public static func lastInput(in standardError: [UInt8]) -> String {
-        let lines = String(decoding: standardError, as: UTF8.self).split(separator: "\n")
-        let input = lines.last { $0.hasPrefix("INPUT ") }.map { String($0.dropFirst(6)) } ?? "(none)"
-        let violation = lines.last { $0.hasPrefix("VIOLATION ") }.map { " — " + $0.dropFirst(10) } ?? ""
-        return input + violation
+    /// In the parent, after a child for `name` failed: the input it was on and what went wrong.
+    /// Removes the record.
+    public static func failedInput(name: String) -> String {
+        let path = progressPath(name: name, parent: getpid())
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no record)"
+        return text.split(separator: "\n").map { $0.hasPrefix("INPUT ") ? String($0.dropFirst(6)) : String($0) }
+            .joined(separator: " — ")
     }
 }

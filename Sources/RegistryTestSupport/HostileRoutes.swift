@@ -268,8 +268,9 @@ struct HostileRoutes: Sendable {
         var reply = reply
         switch mode {
         case .trickleBody:
-            // Padding keeps it trickling for minutes, far past any sane timeout.
-            reply.body = .trickle(data + Data(repeating: UInt8(ascii: " "), count: 300), interval: .seconds(1))
+            // Each second brings a little (one byte of a small body), so a per-read timeout never
+            // fires; the whole body takes about 45 s, past any test's bound but not forever.
+            reply.body = .trickle(data, interval: .seconds(1), chunk: max(1, (data.count + 44) / 45))
         case .hugeBody:
             let opening = contentType == MediaType.ociManifest ? #"{"layers":["# : #"{"tags":["#
             reply.body = .endless(

@@ -7,8 +7,8 @@ struct HostileReply: Sendable {
     enum Body: Sendable {
         /// The whole body at once.
         case bytes(Data)
-        /// One byte per `interval`, with the full `Content-Length` announced up front.
-        case trickle(Data, interval: TimeAmount)
+        /// `chunk` bytes per `interval`, with the full `Content-Length` announced up front.
+        case trickle(Data, interval: TimeAmount, chunk: Int)
         /// `chunk` over and over, chunked, until the client goes away or `limit` bytes were sent.
         case endless(chunk: Data, limit: Int)
     }
@@ -87,7 +87,7 @@ final class MisbehavingHTTPHandler: ChannelInboundHandler {
         case .bytes(let data):
             keepAlive = request.isKeepAlive
             headers.replaceOrAdd(name: "Content-Length", value: String(data.count))
-        case .trickle(let data, _):
+        case .trickle(let data, _, _):
             keepAlive = false
             headers.replaceOrAdd(name: "Content-Length", value: String(data.count))
         case .endless:
@@ -99,7 +99,6 @@ final class MisbehavingHTTPHandler: ChannelInboundHandler {
         let head = HTTPResponseHead(
             version: request.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        let channel = context.channel
         if isHead {
             finish(context: context, keepAlive: keepAlive)
             return
@@ -108,14 +107,13 @@ final class MisbehavingHTTPHandler: ChannelInboundHandler {
         case .bytes(let data):
             if !data.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: data)))), promise: nil) }
             finish(context: context, keepAlive: keepAlive)
-        case .trickle(let data, let interval):
+        case .trickle(let data, let interval, let chunk):
             context.flush()
-            trickle(Array(data), from: 0, every: interval, context: context)
+            trickle(Array(data), from: 0, chunk: chunk, every: interval, context: context)
         case .endless(let chunk, let limit):
             context.flush()
             stream(ByteBuffer(bytes: chunk), sent: 0, limit: limit, context: context)
         }
-        _ = channel
     }
 
     private func finish(context: ChannelHandlerContext, keepAlive: Bool) {
@@ -125,18 +123,21 @@ final class MisbehavingHTTPHandler: ChannelInboundHandler {
         }
     }
 
-    /// Writes one byte, then schedules the next; stops when the client has gone.
-    private func trickle(_ bytes: [UInt8], from index: Int, every interval: TimeAmount, context: ChannelHandlerContext) {
+    /// Writes the next `chunk` bytes, then schedules the rest; stops when the client has gone.
+    private func trickle(
+        _ bytes: [UInt8], from index: Int, chunk: Int, every interval: TimeAmount, context: ChannelHandlerContext
+    ) {
         guard context.channel.isActive else { return }
         guard index < bytes.count else {
             finish(context: context, keepAlive: false)
             return
         }
-        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: [bytes[index]])))), promise: nil)
+        let piece = bytes[index..<min(bytes.count, index + chunk)]
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: piece)))), promise: nil)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: interval) {
             let (handler, context) = bound.value
-            handler.trickle(bytes, from: index + 1, every: interval, context: context)
+            handler.trickle(bytes, from: index + chunk, chunk: chunk, every: interval, context: context)
         }
     }
 

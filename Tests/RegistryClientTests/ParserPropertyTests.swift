@@ -57,11 +57,11 @@ struct ParserPropertyTests {
     }
 
     /// Reports the input a fuzzing child died on.
+    /// Names the input a fuzzing child for `parser` died on (an exit test that fails gives no result).
     static func report(_ result: ExitTest.Result?, parser: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let result, result.exitStatus != .exitCode(0) else { return }
-        Issue.record(
-            "\(parser) failed (\(result.exitStatus)) on input: \(FuzzInput.lastInput(in: result.standardErrorContent))",
-            sourceLocation: sourceLocation)
+        let failed = FuzzInput.failedInput(name: parser)
+        guard result == nil else { return }
+        Issue.record("\(parser) failed on input: \(failed)", sourceLocation: sourceLocation)
     }
 
     // MARK: AuthChallenge
@@ -90,8 +90,8 @@ struct ParserPropertyTests {
 
     @Test("AuthChallenge.parse never crashes or hangs on random and mutated headers")
     func challengeFuzz() async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
-            FuzzInput.runInChild(
+        let result = await #expect(processExitsWith: .success) {
+            FuzzInput.runInChild("AuthChallenge.parse", 
                 ParserPropertyTests.fuzzInputs(seeds: ParserPropertyTests.challengeSeeds, seed: 1),
                 describe: { String(reflecting: $0) }
             ) { header in
@@ -125,13 +125,13 @@ struct ParserPropertyTests {
 
     @Test("LinkHeader.next never crashes or hangs on random and mutated headers")
     func linkFuzz() async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+        let result = await #expect(processExitsWith: .success) {
             let seeds = [
                 #"</v2/_catalog?last=x&n=100>; rel="next""#, #"<https://other.example/v2/x>; rel="next", <a>; rel=prev"#,
                 #"</v2/../../secret?n=1>; rel="next""#, "<>; rel=next", "<<>>; rel=\"next\"", #"<a,b>; title="x,y"; rel="next""#,
             ]
             guard let base = ParserPropertyTests.base else { exit(2) }
-            FuzzInput.runInChild(
+            FuzzInput.runInChild("LinkHeader.next", 
                 ParserPropertyTests.fuzzInputs(seeds: seeds, seed: 2), describe: { String(reflecting: $0) }
             ) { header in
                 _ = LinkHeader.next(in: [header, header], relativeTo: base)
@@ -151,10 +151,10 @@ struct ParserPropertyTests {
 
     @Test("Manifest(body:) never crashes on mutated bodies and content types; what it accepts keeps its exact bytes")
     func manifestFuzz() async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+        let result = await #expect(processExitsWith: .success) {
             let types = [nil, "", "application/json", MediaType.ociIndex, MediaType.dockerSchema1Signed, "text/html; charset=x", ";;;"]
             let inputs = ParserPropertyTests.fuzzData(seeds: ParserPropertyTests.manifestSeeds, seed: 3)
-            FuzzInput.runInChild(inputs.enumerated(), describe: { $0.element.base64EncodedString() }) { index, body in
+            FuzzInput.runInChild("Manifest(body:)", inputs.enumerated(), describe: { $0.element.base64EncodedString() }) { index, body in
                 let digest = Digest.sha256(of: body)
                 guard let manifest = try? Manifest(body: body, digest: digest, contentType: types[index % types.count]) else {
                     return nil
@@ -184,13 +184,13 @@ struct ParserPropertyTests {
 
     @Test("ImageConfig(json:) never crashes on mutated configs")
     func imageConfigFuzz() async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+        let result = await #expect(processExitsWith: .success) {
             let seeds = [
                 #"{"created":"2023-06-01T12:00:00.123456789+02:00","architecture":"arm64","os":"linux","variant":"v8","config":{"Labels":{"a":"b"}}}"#,
                 #"{"created":"1970-01-01T00:00:00Z"}"#, #"{"created":"9999-99-99T99:99:99.9999999999999999999Z"}"#,
                 #"{"created":12,"config":{"Labels":null}}"#,
             ]
-            FuzzInput.runInChild(
+            FuzzInput.runInChild("ImageConfig(json:)", 
                 ParserPropertyTests.fuzzData(seeds: seeds, seed: 4), describe: { $0.base64EncodedString() }
             ) { json in
                 _ = try? ImageConfig(json: json)
@@ -215,12 +215,12 @@ struct ParserPropertyTests {
 
     @Test("RegistryError.details(from:) never crashes on mutated error bodies")
     func errorDetailsFuzz() async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+        let result = await #expect(processExitsWith: .success) {
             let seeds = [
                 #"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[{"Type":"repository","Name":"app","Action":"pull"}]}]}"#,
                 #"{"errors":null}"#, #"{"errors":[{}]}"#, #"{"errors":[{"code":1,"message":["x"]}]}"#, "<html>502 Bad Gateway</html>",
             ]
-            FuzzInput.runInChild(
+            FuzzInput.runInChild("RegistryError.details(from:)", 
                 ParserPropertyTests.fuzzData(seeds: seeds, seed: 5), describe: { $0.base64EncodedString() }
             ) { body in
                 _ = RegistryError.details(from: body)
@@ -267,14 +267,14 @@ struct ParserPropertyTests {
 
     @Test("DockerCredentials never crashes on a mutated config.json (no helper is ever run)")
     func dockerCredentialsFuzz() async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+        let result = await #expect(processExitsWith: .success) {
             let seeds = [
                 #"{"auths":{"registry.example.test":{"auth":"YWxpY2U6cHc="}}}"#,
                 #"{"auths":{"https://registry.example.test/v1/":{"username":"a","password":"b","identitytoken":""}}}"#,
                 #"{"auths":{"registry.example.test":{"auth":"bm9jb2xvbg=="}}}"#, #"{"auths":{"registry.example.test":{"auth":"!!"}}}"#,
                 #"{"credHelpers":{"registry.example.test":"../../bin/true"},"credsStore":""}"#, #"{"auths":[]}"#,
             ]
-            FuzzInput.runInChild(
+            FuzzInput.runInChild("DockerCredentials", 
                 ParserPropertyTests.fuzzData(seeds: seeds, count: 1000, seed: 6), describe: { $0.base64EncodedString() }
             ) { data in
                 try ParserPropertyTests.withConfig(data) { credentials in
@@ -313,22 +313,22 @@ struct ParserPropertyTests {
             "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", " 5 ", "",
         ])
     func retryAfterDelayCapped(value: String) async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { [value] in
-            FuzzInput.runInChild([value], describe: { String(reflecting: $0) }) { value in
+        let result = await #expect(processExitsWith: .success) { [value] in
+            FuzzInput.runInChild("RetryPolicy.delay \(value)", [value], describe: { String(reflecting: $0) }) { value in
                 let policy = RetryPolicy(maxAttempts: 2, maxDelay: .milliseconds(200))
                 let delay = policy.delay(afterAttempt: 1, retryAfter: value)
                 return delay >= .zero && delay <= .milliseconds(200) ? nil : "delay \(delay)"
             }
         }
-        Self.report(result, parser: "RetryPolicy.delay")
+        Self.report(result, parser: "RetryPolicy.delay \(value)")
     }
 
     @Test("RetryPolicy.parseRetryAfter and delay never crash or exceed maxDelay on random and mutated values")
     func retryAfterFuzz() async {
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+        let result = await #expect(processExitsWith: .success) {
             let seeds = ["0", "120", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT", "1e3", "Fri, 31 Dec 9999 23:59:59 GMT"]
             let policy = RetryPolicy(maxAttempts: 3, maxDelay: .milliseconds(200))
-            FuzzInput.runInChild(
+            FuzzInput.runInChild("RetryPolicy", 
                 ParserPropertyTests.fuzzInputs(seeds: seeds, seed: 7), describe: { String(reflecting: $0) }
             ) { value in
                 if let seconds = RetryPolicy.parseRetryAfter(value), !(seconds >= 0) { return "negative or NaN \(seconds)" }
