@@ -33,7 +33,8 @@ public enum FuzzInput {
                 let start = min(position, characters.count - 1)
                 let end = min(characters.count, start + Int.random(in: 1...16, using: &rng))
                 let piece = characters[start..<end]
-                characters.insert(contentsOf: Array(repeating: piece, count: Int.random(in: 1...5, using: &rng)).joined(), at: start)
+                characters.insert(
+                    contentsOf: Array(repeating: piece, count: Int.random(in: 1...5, using: &rng)).joined(), at: start)
             case 3 where !characters.isEmpty:
                 let index = min(position, characters.count - 1)
                 characters[index] = (nasty.randomElement(using: &rng) ?? "x").first ?? "x"

@@ -68,7 +68,8 @@ struct HostileRoutes: Sendable {
             }
         case .deepJSON:
             let depth = 100_000
-            let deep = Data(repeating: UInt8(ascii: "["), count: depth) + Data(repeating: UInt8(ascii: "]"), count: depth)
+            let deep =
+                Data(repeating: UInt8(ascii: "["), count: depth) + Data(repeating: UInt8(ascii: "]"), count: depth)
             content.add(deep, in: repository, tags: ["1.0"])
         case .badContentType:
             let html = Data("<html><head><title>Sign in</title></head><body>Please log in</body></html>".utf8)
@@ -137,10 +138,13 @@ struct HostileRoutes: Sendable {
         }
         guard request.header("Authorization") != nil else {
             return .error(
-                401, code: "UNAUTHORIZED", message: "log in", headers: [("WWW-Authenticate", #"Basic realm="elsewhere""#)])
+                401, code: "UNAUTHORIZED", message: "log in",
+                headers: [("WWW-Authenticate", #"Basic realm="elsewhere""#)])
         }
         if request.method == "PUT" { return .text(201, "") }
-        return .json(object: ["name": MisbehavingRegistry.repository, "repositories": ["from-elsewhere"], "tags": ["from-elsewhere"]])
+        return .json(object: [
+            "name": MisbehavingRegistry.repository, "repositories": ["from-elsewhere"], "tags": ["from-elsewhere"],
+        ])
     }
 
     private func registry(_ request: Request, body: Data, content: LockedBox<HostileContent>) -> HostileReply {
@@ -152,7 +156,9 @@ struct HostileRoutes: Sendable {
         }
         if mode == .linkClimbing && (request.hasDotDotSegment || !request.normalizedPath.hasPrefix("/v2/")) {
             // Whatever lives outside the API on this host; a client that came here already lost.
-            return .json(object: ["name": "secret", "repositories": ["secret-outside-v2"], "tags": ["secret-outside-v2"]])
+            return .json(object: [
+                "name": "secret", "repositories": ["secret-outside-v2"], "tags": ["secret-outside-v2"],
+            ])
         }
         let path = request.decodedPath
         guard path.hasPrefix("/v2/") else { return .error(404, code: "NOT_FOUND", message: "not found") }
@@ -173,7 +179,9 @@ struct HostileRoutes: Sendable {
             guard let digest = Digest(reference), let blob = content.withValue({ $0.blobs[digest] }),
                 content.withValue({ $0.repositories[name] != nil })
             else { return .error(404, code: "BLOB_UNKNOWN", message: "blob unknown") }
-            return .data(blob, headers: [("Content-Type", "application/octet-stream"), ("Docker-Content-Digest", digest.description)])
+            return .data(
+                blob,
+                headers: [("Content-Type", "application/octet-stream"), ("Docker-Content-Digest", digest.description)])
         }
         if path.contains("/referrers/") { return .error(404, code: "NOT_FOUND", message: "no referrers API") }
         return .error(404, code: "NOT_FOUND", message: "not found")
@@ -191,7 +199,8 @@ struct HostileRoutes: Sendable {
             mode == .tokenWithCRLF
             ? #"Bearer realm="http://\#(host)/token",service="misbehaving-registry""#
             : #"Basic realm="x""#
-        return .error(401, code: "UNAUTHORIZED", message: "authentication required", headers: [("WWW-Authenticate", header)])
+        return .error(
+            401, code: "UNAUTHORIZED", message: "authentication required", headers: [("WWW-Authenticate", header)])
     }
 
     // MARK: Listings
@@ -252,7 +261,9 @@ struct HostileRoutes: Sendable {
             document[key] = chunk
             if remaining.count > n, let end = chunk.last {
                 var components = URLComponents()
-                components.queryItems = [URLQueryItem(name: "last", value: end), URLQueryItem(name: "n", value: String(n))]
+                components.queryItems = [
+                    URLQueryItem(name: "last", value: end), URLQueryItem(name: "n", value: String(n)),
+                ]
                 link = "<\(base)?\(components.percentEncodedQuery ?? "")>; rel=\"next\""
             }
         }
@@ -294,7 +305,8 @@ struct HostileRoutes: Sendable {
         case (.redirectThenBearerRealm, "GET"), (.redirectThenBearerRealm, "HEAD"):
             return HostileReply(
                 status: 307, headers: [("Location", "http://\(elsewhereHost)/v2/\(name)/manifests/\(reference)")])
-        case (.redirectToUnixScheme, "DELETE"), (.redirectToUnixScheme, "GET") where request.method == "DELETE" || !byDigest:
+        case (.redirectToUnixScheme, "DELETE"),
+            (.redirectToUnixScheme, "GET") where request.method == "DELETE" || !byDigest:
             let socket = unixSocketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? unixSocketPath
             return HostileReply(
                 status: 302, headers: [("Location", "http+unix://\(socket)/v2/\(name)/manifests/\(reference)")])
@@ -322,17 +334,23 @@ struct HostileRoutes: Sendable {
             return .text(202, "")
         case "PUT":
             let type = request.header("Content-Type") ?? MediaType.ociManifest
-            let digest = content.withValue { $0.add(body, mediaType: type, in: name, tags: byDigest ? [] : [reference]) }
+            let digest = content.withValue {
+                $0.add(body, mediaType: type, in: name, tags: byDigest ? [] : [reference])
+            }
             return .text(
                 201, "",
-                headers: [("Docker-Content-Digest", digest.description), ("Location", "/v2/\(name)/manifests/\(digest)")])
+                headers: [
+                    ("Docker-Content-Digest", digest.description), ("Location", "/v2/\(name)/manifests/\(digest)"),
+                ])
         default:
             return .error(405, code: "UNSUPPORTED", message: "method not allowed")
         }
     }
 
     private func manifestReply(digest: Digest, manifest: StoredManifest) -> HostileReply {
-        .data(manifest.body, headers: [("Content-Type", manifest.mediaType), ("Docker-Content-Digest", digest.description)])
+        .data(
+            manifest.body,
+            headers: [("Content-Type", manifest.mediaType), ("Docker-Content-Digest", digest.description)])
     }
 
     private func upload(
@@ -351,7 +369,9 @@ struct HostileRoutes: Sendable {
                 return .error(400, code: "DIGEST_INVALID", message: "provided digest did not match uploaded content")
             }
             content.withValue { $0.blobs[digest] = body }
-            return .text(201, "", headers: [("Docker-Content-Digest", digest.description), ("Location", "/v2/\(name)/blobs/\(digest)")])
+            return .text(
+                201, "",
+                headers: [("Docker-Content-Digest", digest.description), ("Location", "/v2/\(name)/blobs/\(digest)")])
         default:
             return .error(405, code: "UNSUPPORTED", message: "method not allowed")
         }

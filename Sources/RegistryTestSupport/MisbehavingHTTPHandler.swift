@@ -105,7 +105,9 @@ final class MisbehavingHTTPHandler: ChannelInboundHandler {
         }
         switch reply.body {
         case .bytes(let data):
-            if !data.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: data)))), promise: nil) }
+            if !data.isEmpty {
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: data)))), promise: nil)
+            }
             finish(context: context, keepAlive: keepAlive)
         case .trickle(let data, let interval, let chunk):
             context.flush()

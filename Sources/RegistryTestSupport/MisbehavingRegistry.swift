@@ -100,7 +100,9 @@ public final class MisbehavingRegistry: Sendable {
 
         /// Whether the path, raw or decoded, has a `..` segment.
         public var hasDotDotSegment: Bool {
-            [rawPath, decodedPath].contains { $0.split(separator: "/", omittingEmptySubsequences: false).contains("..") }
+            [rawPath, decodedPath].contains {
+                $0.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+            }
         }
 
         /// The decoded path with `.` and `..` segments resolved, as a naive server would route it.

@@ -34,16 +34,26 @@ struct CLIHostileTests {
     static func expectClean(
         _ run: Run, _ server: MisbehavingRegistry, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(run.result.status < 128 && !run.result.timedOut, "crashed or hung: \(run.summary)", sourceLocation: sourceLocation)
+        #expect(
+            run.result.status < 128 && !run.result.timedOut, "crashed or hung: \(run.summary)",
+            sourceLocation: sourceLocation)
         for (stream, data) in [("stdout", run.result.stdout), ("stderr", run.result.stderr)] {
             let raw = HostileText.rawControls(in: data)
-            #expect(raw.isEmpty, "raw control characters on \(stream): \(raw) in \(run.summary)", sourceLocation: sourceLocation)
+            #expect(
+                raw.isEmpty, "raw control characters on \(stream): \(raw) in \(run.summary)",
+                sourceLocation: sourceLocation)
         }
         let output = run.result.stdoutText + run.result.stderrText
-        #expect(!output.contains(MisbehavingRegistry.password), "the password was printed", sourceLocation: sourceLocation)
-        #expect(server.leakedCredentials.isEmpty, "credentials leaked: \(server.leakedCredentials)", sourceLocation: sourceLocation)
-        #expect(server.dotDotRequests.isEmpty, "paths with '..': \(server.dotDotRequests)", sourceLocation: sourceLocation)
-        #expect(server.injectedHeaderRequests.isEmpty, "header injection: \(server.injectedHeaderRequests)", sourceLocation: sourceLocation)
+        #expect(
+            !output.contains(MisbehavingRegistry.password), "the password was printed", sourceLocation: sourceLocation)
+        #expect(
+            server.leakedCredentials.isEmpty, "credentials leaked: \(server.leakedCredentials)",
+            sourceLocation: sourceLocation)
+        #expect(
+            server.dotDotRequests.isEmpty, "paths with '..': \(server.dotDotRequests)", sourceLocation: sourceLocation)
+        #expect(
+            server.injectedHeaderRequests.isEmpty, "header injection: \(server.injectedHeaderRequests)",
+            sourceLocation: sourceLocation)
     }
 
     /// `expectClean`, plus exit 1 with an `Error:` line within `bound`.
@@ -53,7 +63,8 @@ struct CLIHostileTests {
     ) {
         expectClean(run, server, sourceLocation: sourceLocation)
         #expect(run.result.status == 1, "\(run.summary)", sourceLocation: sourceLocation)
-        #expect(run.result.stderrText.contains("Error"), "say what failed: \(run.summary)", sourceLocation: sourceLocation)
+        #expect(
+            run.result.stderrText.contains("Error"), "say what failed: \(run.summary)", sourceLocation: sourceLocation)
         #expect(run.elapsed < bound, "\(run.summary)", sourceLocation: sourceLocation)
     }
 
@@ -68,7 +79,9 @@ struct CLIHostileTests {
                 let tags = try await Self.run(cli, server, ["tag", "list", "--repository", "app"])
                 Self.expectClean(tags, server)
                 #expect(tags.result.status == 0, "\(tags.summary)")
-                #expect(tags.result.lines == ["Listing tags for the \"app\" repository:"] + MisbehavingRegistry.tags.map { "\(server.host)/app:\($0)" })
+                #expect(
+                    tags.result.lines == ["Listing tags for the \"app\" repository:"]
+                        + MisbehavingRegistry.tags.map { "\(server.host)/app:\($0)" })
                 let manifests = try await Self.run(cli, server, ["manifest", "list", "--repository", "app"])
                 Self.expectClean(manifests, server)
                 #expect(manifests.result.status == 0, "\(manifests.summary)")
@@ -91,7 +104,9 @@ struct CLIHostileTests {
                 #expect(journalMode == 0o600, "journal mode \(String(journalMode ?? -1, radix: 8))")
                 let cache = cli.home + "/cache/regsweep"
                 var isDirectory: ObjCBool = false
-                #expect(FileManager.default.fileExists(atPath: cache, isDirectory: &isDirectory) && isDirectory.boolValue, "no cache written")
+                #expect(
+                    FileManager.default.fileExists(atPath: cache, isDirectory: &isDirectory) && isDirectory.boolValue,
+                    "no cache written")
                 var wrong: [String] = []
                 var checked = 0
                 for path in [cache] + (FileManager.default.subpaths(atPath: cache) ?? []).map({ cache + "/" + $0 }) {
@@ -151,7 +166,8 @@ struct CLIHostileTests {
     func redirectThenBearerRealm() async throws {
         try await MisbehavingRegistry.with(mode: .redirectThenBearerRealm) { server in
             try await CLI.with { cli in
-                Self.expectFailure(try await Self.run(cli, server, ["manifest", "list", "--repository", "app"]), server)
+                Self.expectFailure(
+                    try await Self.run(cli, server, ["manifest", "list", "--repository", "app"]), server)
             }
             #expect(server.requests(on: .elsewhere).allSatisfy { $0.rawPath != "/token" })
         }
@@ -163,10 +179,12 @@ struct CLIHostileTests {
             try await CLI.with { cli in
                 let purge = try await Self.run(cli, server, Self.purgeAll + ["--journal", cli.home + "/j"])
                 Self.expectFailure(purge, server)
-                #expect(!(purge.result.stdoutText + purge.result.stderrText).contains("already gone"), "\(purge.summary)")
+                #expect(
+                    !(purge.result.stdoutText + purge.result.stderrText).contains("already gone"), "\(purge.summary)")
                 let digest = try #require(server.initialDigest(of: "2.0"))
                 let delete = try await Self.run(
-                    cli, server, ["manifest", "delete", "--repository", "app", digest.description, "--journal", cli.home + "/j2"])
+                    cli, server,
+                    ["manifest", "delete", "--repository", "app", digest.description, "--journal", cli.home + "/j2"])
                 Self.expectFailure(delete, server)
                 let tag = try await Self.run(
                     cli, server, ["tag", "delete", "--repository", "app", "1.0", "--journal", cli.home + "/j3"])
@@ -178,14 +196,17 @@ struct CLIHostileTests {
 
     // MARK: What reaches the terminal
 
-    @Test("names with terminal escapes are shown escaped, never raw: repository, tag and manifest list, dry run, errors")
+    @Test(
+        "names with terminal escapes are shown escaped, never raw: repository, tag and manifest list, dry run, errors")
     func controlCharactersInText() async throws {
         try await MisbehavingRegistry.with(mode: .controlCharactersInNames) { server in
             try await CLI.with { cli in
                 let repositories = try await Self.run(cli, server, ["repository", "list"])
                 Self.expectClean(repositories, server)
                 #expect(repositories.result.lines.contains("app"), "\(repositories.summary)")
-                #expect(repositories.result.stderrText.contains(#"\x1b]0;pwned"#), "name the skipped names, escaped: \(repositories.summary)")
+                #expect(
+                    repositories.result.stderrText.contains(#"\x1b]0;pwned"#),
+                    "name the skipped names, escaped: \(repositories.summary)")
 
                 let tags = try await Self.run(cli, server, ["tag", "list", "--repository", "app"])
                 Self.expectClean(tags, server)
@@ -194,15 +215,20 @@ struct CLIHostileTests {
 
                 let manifests = try await Self.run(cli, server, ["manifest", "list", "--repository", "app"])
                 Self.expectClean(manifests, server)
-                #expect(manifests.result.stdoutText.contains(#"\x1b]0;pwned"#), "the platform, escaped: \(manifests.summary)")
+                #expect(
+                    manifests.result.stdoutText.contains(#"\x1b]0;pwned"#),
+                    "the platform, escaped: \(manifests.summary)")
 
-                let dryRun = try await Self.run(cli, server, ["purge", "--filter", ".*:.*", "--ago", "0d", "--untagged", "--dry-run"])
+                let dryRun = try await Self.run(
+                    cli, server, ["purge", "--filter", ".*:.*", "--ago", "0d", "--untagged", "--dry-run"])
                 Self.expectClean(dryRun, server)
                 #expect(dryRun.result.stdoutText.contains("DRY RUN"), "\(dryRun.summary)")
 
                 let denied = try await Self.run(cli, server, ["tag", "list", "--repository", "denied"])
                 Self.expectFailure(denied, server)
-                #expect(denied.result.stderrText.contains(#"\x1b]0;pwned"#), "the registry's message, escaped: \(denied.summary)")
+                #expect(
+                    denied.result.stderrText.contains(#"\x1b]0;pwned"#),
+                    "the registry's message, escaped: \(denied.summary)")
             }
         }
     }
@@ -217,9 +243,12 @@ struct CLIHostileTests {
                 let tags = try await Self.run(cli, server, ["tag", "list", "--repository", "app", "--output", "json"])
                 #expect(tags.result.status < 128, "\(tags.summary)")
                 #expect(try JSONSerialization.jsonObject(with: tags.result.stdout) is [String: Any], "\(tags.summary)")
-                let manifests = try await Self.run(cli, server, ["manifest", "list", "--repository", "app", "--output", "json"])
-                #expect(try JSONSerialization.jsonObject(with: manifests.result.stdout) is [Any], "\(manifests.summary)")
-                let plan = try await Self.run(cli, server, ["purge", "--filter", ".*:.*", "--ago", "0d", "--dry-run", "--output", "json"])
+                let manifests = try await Self.run(
+                    cli, server, ["manifest", "list", "--repository", "app", "--output", "json"])
+                #expect(
+                    try JSONSerialization.jsonObject(with: manifests.result.stdout) is [Any], "\(manifests.summary)")
+                let plan = try await Self.run(
+                    cli, server, ["purge", "--filter", ".*:.*", "--ago", "0d", "--dry-run", "--output", "json"])
                 #expect(try JSONSerialization.jsonObject(with: plan.result.stdout) is [String: Any], "\(plan.summary)")
             }
         }
@@ -239,7 +268,8 @@ struct CLIHostileTests {
                 #expect(!tags.result.stdoutText.contains(".."), "\(tags.summary)")
                 #expect(tags.result.stderrText.contains("../../../etc/passwd"), "\(tags.summary)")
 
-                let dryRun = try await Self.run(cli, server, ["purge", "--filter", ".*:.*", "--ago", "0d", "--untagged", "--dry-run"])
+                let dryRun = try await Self.run(
+                    cli, server, ["purge", "--filter", ".*:.*", "--ago", "0d", "--untagged", "--dry-run"])
                 Self.expectClean(dryRun, server)
                 #expect(!dryRun.result.stdoutText.contains(".."), "\(dryRun.summary)")
 
@@ -263,11 +293,16 @@ struct CLIHostileTests {
                 Self.expectFailure(purge, server)
                 let delete = try await Self.run(
                     cli, server,
-                    ["manifest", "delete", "--repository", "app", untrustworthy.description, "--journal", cli.home + "/j2"])
+                    [
+                        "manifest", "delete", "--repository", "app", untrustworthy.description, "--journal",
+                        cli.home + "/j2",
+                    ])
                 #expect(delete.result.status == 1 || delete.result.status == 64, "\(delete.summary)")
                 Self.expectClean(delete, server)
             }
-            let hits = server.deletions.filter { $0.hasSuffix(untrustworthy.description) || $0.hasSuffix("/manifests/1.0") }
+            let hits = server.deletions.filter {
+                $0.hasSuffix(untrustworthy.description) || $0.hasSuffix("/manifests/1.0")
+            }
             #expect(hits.isEmpty, "deleted what it could not verify: \(hits)")
         }
     }
@@ -290,8 +325,10 @@ struct CLIHostileTests {
     func trickleBody() async throws {
         try await MisbehavingRegistry.with(mode: .trickleBody) { server in
             try await CLI.with { cli in
-                Self.expectFailure(try await Self.run(cli, server, ["tag", "list", "--repository", "app"], timeout: 3), server)
-                Self.expectFailure(try await Self.run(cli, server, ["manifest", "list", "--repository", "app"], timeout: 3), server)
+                Self.expectFailure(
+                    try await Self.run(cli, server, ["tag", "list", "--repository", "app"], timeout: 3), server)
+                Self.expectFailure(
+                    try await Self.run(cli, server, ["manifest", "list", "--repository", "app"], timeout: 3), server)
             }
         }
     }

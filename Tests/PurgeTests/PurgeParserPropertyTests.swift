@@ -12,8 +12,10 @@ import Testing
 struct PurgeParserPropertyTests {
     static let fuzzCount = 3000
 
-    static let anyText = Gen<Character?>.element(of: Array(" :[]()?!^$.*+\\|{},-_/:0123456789abdhmnsuµxyzAZ\u{0}\u{1B}é😀") as [Character])
-        .map { $0 ?? "x" }.string(of: 0...40)
+    static let anyText = Gen<Character?>.element(
+        of: Array(" :[]()?!^$.*+\\|{},-_/:0123456789abdhmnsuµxyzAZ\u{0}\u{1B}é😀") as [Character]
+    )
+    .map { $0 ?? "x" }.string(of: 0...40)
 
     static func fuzzInputs(seeds: [String], seed: UInt64) -> [String] {
         var rng = Xoshiro(seed: (seed, 0x5851_F42D_4C95_7F2D, 3, 5))
@@ -55,10 +57,12 @@ struct PurgeParserPropertyTests {
     func filterFuzz() async {
         let result = await #expect(processExitsWith: .success) {
             let seeds = [
-                "my-app:^((?!prod|dev).)*$", ".*:.*", "[[:digit:]]+:[^:]", "(?i:App):(?i-m:x)", "[:]:a", "a:[", "\\::\\:",
+                "my-app:^((?!prod|dev).)*$", ".*:.*", "[[:digit:]]+:[^:]", "(?i:App):(?i-m:x)", "[:]:a", "a:[",
+                "\\::\\:",
                 "[[.:.]]:[[=:=]]", "(?:", "a:b:c", ":", "",
             ]
-            FuzzInput.runInChild("PurgeFilter", 
+            FuzzInput.runInChild(
+                "PurgeFilter",
                 PurgeParserPropertyTests.fuzzInputs(seeds: seeds, seed: 21), describe: { String(reflecting: $0) }
             ) { text in
                 for field in [PurgeError.Field.filter, .protect] {
@@ -93,11 +97,14 @@ struct PurgeParserPropertyTests {
                 "30d", "1d3h", "0d", "15m", "2h30m", "1.5h", "10µs", "99999999999999999999d", "1e9h", "..5m", "1d1d",
                 String(repeating: "9", count: 400) + "h", "-1h", " 5m ",
             ]
-            FuzzInput.runInChild("AgoDuration", 
+            FuzzInput.runInChild(
+                "AgoDuration",
                 PurgeParserPropertyTests.fuzzInputs(seeds: seeds, seed: 22), describe: { String(reflecting: $0) }
             ) { text in
                 guard let interval = try? AgoDuration.parse(text) else { return nil }
-                if !interval.isFinite || interval < 0 || interval > AgoDuration.maximum { return "accepted \(interval)" }
+                if !interval.isFinite || interval < 0 || interval > AgoDuration.maximum {
+                    return "accepted \(interval)"
+                }
                 _ = AgoDuration.format(interval)
                 return nil
             }

@@ -24,8 +24,11 @@ struct HostileRegistryTests {
 
     /// What must hold after any exchange with any mode.
     static func expectNothingLeaked(_ server: MisbehavingRegistry, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(server.leakedCredentials.isEmpty, "credentials leaked: \(server.leakedCredentials)", sourceLocation: sourceLocation)
-        #expect(server.dotDotRequests.isEmpty, "paths with '..': \(server.dotDotRequests)", sourceLocation: sourceLocation)
+        #expect(
+            server.leakedCredentials.isEmpty, "credentials leaked: \(server.leakedCredentials)",
+            sourceLocation: sourceLocation)
+        #expect(
+            server.dotDotRequests.isEmpty, "paths with '..': \(server.dotDotRequests)", sourceLocation: sourceLocation)
         #expect(
             server.injectedHeaderRequests.isEmpty, "header injection: \(server.injectedHeaderRequests)",
             sourceLocation: sourceLocation)
@@ -55,14 +58,19 @@ struct HostileRegistryTests {
                 #expect(try await client.tags(repository: "app", pageSize: 2) == MisbehavingRegistry.tags)
                 let manifest = try await client.manifest(repository: "app", reference: "1.0")
                 #expect(manifest.digest == server.initialDigest(of: "1.0"))
-                #expect(try await client.head(repository: "app", reference: "latest")?.digest == server.initialDigest(of: "2.0"))
+                #expect(
+                    try await client.head(repository: "app", reference: "latest")?.digest
+                        == server.initialDigest(of: "2.0"))
                 let config = try #require(try await client.imageConfig(repository: "app", manifest: manifest))
                 #expect(config.os == "linux")
                 try await client.uploadBlob(repository: "app", data: Data("hello".utf8))
                 try await client.deleteManifest(repository: "app", digest: manifest.digest)
                 #expect(server.currentTags() == ["2.0", "latest"])
             }
-            #expect(server.requests(on: .registry).contains { $0.header("Authorization") == MisbehavingRegistry.basicAuthorization })
+            #expect(
+                server.requests(on: .registry).contains {
+                    $0.header("Authorization") == MisbehavingRegistry.basicAuthorization
+                })
             #expect(server.requests(on: .elsewhere).isEmpty)
             Self.expectNothingLeaked(server)
         }
@@ -124,8 +132,12 @@ struct HostileRegistryTests {
         try await MisbehavingRegistry.with(mode: .redirectToUnixScheme) { server in
             let digest = try #require(server.initialDigest(of: "1.0"))
             try await Self.withClient(server) { client in
-                let delete = await Self.expectError { try await client.deleteManifest(repository: "app", digest: digest) }
-                #expect(delete?.kind != .notFound, "a refused redirect is not 'already gone': \(String(describing: delete))")
+                let delete = await Self.expectError {
+                    try await client.deleteManifest(repository: "app", digest: digest)
+                }
+                #expect(
+                    delete?.kind != .notFound, "a refused redirect is not 'already gone': \(String(describing: delete))"
+                )
                 let get = await Self.expectError { _ = try await client.manifest(repository: "app", reference: "1.0") }
                 #expect(get?.kind != .notFound, "\(String(describing: get))")
             }
@@ -142,7 +154,9 @@ struct HostileRegistryTests {
     func dotDotNames(repository: String, reference: String) async throws {
         try await MisbehavingRegistry.with(mode: .dotDotNames) { server in
             try await Self.withClient(server) { client in
-                _ = await Self.expectError { _ = try await client.manifest(repository: repository, reference: reference) }
+                _ = await Self.expectError {
+                    _ = try await client.manifest(repository: repository, reference: reference)
+                }
                 _ = await Self.expectError { _ = try await client.head(repository: repository, reference: reference) }
                 _ = await Self.expectError { _ = try await client.tags(repository: repository) }
             }
@@ -161,7 +175,9 @@ struct HostileRegistryTests {
                     _ = try await client.manifest(repository: "app", reference: digest.description)
                 }
                 #expect(byDigest?.kind == .digestMismatch)
-                let byTag = await Self.expectError { _ = try await client.manifest(repository: "app", reference: "1.0") }
+                let byTag = await Self.expectError {
+                    _ = try await client.manifest(repository: "app", reference: "1.0")
+                }
                 #expect(byTag?.kind == .digestMismatch, "the body must match Docker-Content-Digest")
                 let intact = try await client.manifest(repository: "app", reference: "2.0")
                 #expect(intact.digest == server.initialDigest(of: "2.0"))
@@ -179,7 +195,9 @@ struct HostileRegistryTests {
                     _ = try await client.manifest(repository: "app", reference: digest.description)
                 }
                 #expect(byDigest?.kind == .digestMismatch)
-                let byTag = await Self.expectError { _ = try await client.manifest(repository: "app", reference: "1.0") }
+                let byTag = await Self.expectError {
+                    _ = try await client.manifest(repository: "app", reference: "1.0")
+                }
                 #expect(byTag?.kind == .digestMismatch)
             }
         }
@@ -196,7 +214,9 @@ struct HostileRegistryTests {
                     _ = try await client.manifest(repository: "app", reference: bogus.description)
                 }
                 #expect(byDigest?.kind == .digestMismatch)
-                let byTag = await Self.expectError { _ = try await client.manifest(repository: "app", reference: "1.0") }
+                let byTag = await Self.expectError {
+                    _ = try await client.manifest(repository: "app", reference: "1.0")
+                }
                 #expect(byTag?.kind == .digestMismatch)
                 let accepted = try await client.manifest(repository: "app", reference: good.description)
                 #expect(accepted.digest == good)
@@ -230,7 +250,9 @@ struct HostileRegistryTests {
                 #expect(catalog?.kind == .tooLarge)
                 let tags = await Self.expectError { _ = try await client.tags(repository: "app") }
                 #expect(tags?.kind == .tooLarge)
-                let manifest = await Self.expectError { _ = try await client.manifest(repository: "app", reference: "1.0") }
+                let manifest = await Self.expectError {
+                    _ = try await client.manifest(repository: "app", reference: "1.0")
+                }
                 #expect(manifest?.kind == .tooLarge)
             }
         }
@@ -251,7 +273,9 @@ struct HostileRegistryTests {
     func deepJSON() async throws {
         try await MisbehavingRegistry.with(mode: .deepJSON) { server in
             try await Self.withClient(server) { client in
-                let error = await Self.expectError { _ = try await client.manifest(repository: "app", reference: "1.0") }
+                let error = await Self.expectError {
+                    _ = try await client.manifest(repository: "app", reference: "1.0")
+                }
                 #expect(error?.kind == .invalidResponse)
             }
         }
@@ -263,7 +287,9 @@ struct HostileRegistryTests {
             try await Self.withClient(server) { client in
                 let catalog = await Self.expectError { _ = try await client.repositories() }
                 #expect(catalog?.kind == .invalidResponse)
-                let manifest = await Self.expectError { _ = try await client.manifest(repository: "app", reference: "1.0") }
+                let manifest = await Self.expectError {
+                    _ = try await client.manifest(repository: "app", reference: "1.0")
+                }
                 #expect(manifest?.kind == .invalidResponse)
             }
         }
@@ -307,7 +333,8 @@ struct HostileRegistryTests {
             }
             let elapsed = clock.now - started
             guard tags == MisbehavingRegistry.tags, repositories == ["app"], elapsed < .seconds(10) else {
-                FileHandle.standardError.write(Data("wrong answer or too slow: \(tags) \(repositories) \(elapsed)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("wrong answer or too slow: \(tags) \(repositories) \(elapsed)\n".utf8))
                 return 1
             }
             return 0

@@ -9,10 +9,12 @@ struct HostileTransportTests {
     static let registryHost = "registry.example.test"
     static let credentials = Credentials.basic(username: "alice", password: "pw-SECRET-8")
     static let basic = "Basic " + Data("alice:pw-SECRET-8".utf8).base64EncodedString()
-    static let manifestBody = Data(#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}"#.utf8)
+    static let manifestBody = Data(
+        #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}"#.utf8)
 
     static func client(
-        _ transport: ScriptedTransport, endpoint: RegistryEndpoint = RegistryEndpoint(name: registryHost, scheme: "https")
+        _ transport: ScriptedTransport,
+        endpoint: RegistryEndpoint = RegistryEndpoint(name: registryHost, scheme: "https")
     ) -> RegistryClient {
         RegistryClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
@@ -22,7 +24,10 @@ struct HostileTransportTests {
     static func manifestReply() -> HTTPResponseData {
         HTTPResponseData(
             status: 200,
-            headers: [("Content-Type", MediaType.ociManifest), ("Docker-Content-Digest", Digest.sha256(of: manifestBody).description)],
+            headers: [
+                ("Content-Type", MediaType.ociManifest),
+                ("Docker-Content-Digest", Digest.sha256(of: manifestBody).description),
+            ],
             body: manifestBody)
     }
 
@@ -45,7 +50,8 @@ struct HostileTransportTests {
             let home = request.url.scheme == "https" && request.url.host == Self.registryHost
             guard home else {
                 // Reached only if the client followed: answer what would fool it most.
-                return request.method == "DELETE" ? .registryError(404, code: "MANIFEST_UNKNOWN", message: "gone") : Self.manifestReply()
+                return request.method == "DELETE"
+                    ? .registryError(404, code: "MANIFEST_UNKNOWN", message: "gone") : Self.manifestReply()
             }
             if request.path == "/v2/" { return .json([:]) }
             return .text(302, "", headers: [("Location", target)])
@@ -66,7 +72,8 @@ struct HostileTransportTests {
         let transport = ScriptedTransport { request throws(RegistryError) in
             if request.url.host == "storage.example.test" { return HTTPResponseData(status: 200, body: blob) }
             guard request.header("Authorization") == Self.basic else {
-                return .registryError(401, code: "UNAUTHORIZED", message: "log in", headers: [("WWW-Authenticate", #"Basic realm="r""#)])
+                return .registryError(
+                    401, code: "UNAUTHORIZED", message: "log in", headers: [("WWW-Authenticate", #"Basic realm="r""#)])
             }
             return .text(307, "", headers: [("Location", "https://storage.example.test/blob?sig=x")])
         }
@@ -152,7 +159,11 @@ struct HostileTransportTests {
         let clock = ContinuousClock()
         let started = clock.now
         let error = await #expect(throws: RegistryError.self) {
-            if listing == "tags" { _ = try await client.tags(repository: "app") } else { _ = try await client.repositories() }
+            if listing == "tags" {
+                _ = try await client.tags(repository: "app")
+            } else {
+                _ = try await client.repositories()
+            }
         }
         #expect(clock.now - started < .seconds(60))
         #expect(transport.requests.count <= 10_001, "read \(transport.requests.count) pages")

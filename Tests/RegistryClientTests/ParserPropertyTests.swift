@@ -16,12 +16,16 @@ struct ParserPropertyTests {
     static let fuzzCount = 3000
 
     /// Random text: mostly ASCII with controls, some Latin-1 and BMP scalars (never surrogates).
-    static let anyText = Gen<Character?>.element(of: Array(" \t\"\\,=;:<>/?&%+-.0123456789abcdefxyzABEZ\r\n\u{0}\u{1B}é€😀") as [Character])
-        .map { $0 ?? "x" }.string(of: 0...60)
+    static let anyText = Gen<Character?>.element(
+        of: Array(" \t\"\\,=;:<>/?&%+-.0123456789abcdefxyzABEZ\r\n\u{0}\u{1B}é€😀") as [Character]
+    )
+    .map { $0 ?? "x" }.string(of: 0...60)
 
     /// Token characters (RFC 7230), for well-formed challenges.
-    static let token = Gen<Character?>.element(of: Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~") as [Character])
-        .map { $0 ?? "a" }.string(of: 1...10)
+    static let token = Gen<Character?>.element(
+        of: Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~") as [Character]
+    )
+    .map { $0 ?? "a" }.string(of: 1...10)
 
     /// Printable ASCII, quotes and backslashes included, for quoted values.
     static let printable = Gen.character(in: " "..."~").string(of: 0...24)
@@ -77,7 +81,8 @@ struct ParserPropertyTests {
         let parameters = zip(Gen.lowercaseLetter.string(of: 1...8), Self.printable).dictionary(ofAtMost: 0...5)
         await propertyCheck(count: 300, input: Self.token, parameters, Self.token) { scheme, parameters, second in
             func quoted(_ value: String) -> String {
-                "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    + "\""
             }
             let params = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoted($0.value))" }
             let header = ([scheme] + [params.joined(separator: ", ")]).joined(separator: " ")
@@ -91,7 +96,8 @@ struct ParserPropertyTests {
     @Test("AuthChallenge.parse never crashes or hangs on random and mutated headers")
     func challengeFuzz() async {
         let result = await #expect(processExitsWith: .success) {
-            FuzzInput.runInChild("AuthChallenge.parse", 
+            FuzzInput.runInChild(
+                "AuthChallenge.parse",
                 ParserPropertyTests.fuzzInputs(seeds: ParserPropertyTests.challengeSeeds, seed: 1),
                 describe: { String(reflecting: $0) }
             ) { header in
@@ -127,11 +133,14 @@ struct ParserPropertyTests {
     func linkFuzz() async {
         let result = await #expect(processExitsWith: .success) {
             let seeds = [
-                #"</v2/_catalog?last=x&n=100>; rel="next""#, #"<https://other.example/v2/x>; rel="next", <a>; rel=prev"#,
-                #"</v2/../../secret?n=1>; rel="next""#, "<>; rel=next", "<<>>; rel=\"next\"", #"<a,b>; title="x,y"; rel="next""#,
+                #"</v2/_catalog?last=x&n=100>; rel="next""#,
+                #"<https://other.example/v2/x>; rel="next", <a>; rel=prev"#,
+                #"</v2/../../secret?n=1>; rel="next""#, "<>; rel=next", "<<>>; rel=\"next\"",
+                #"<a,b>; title="x,y"; rel="next""#,
             ]
             guard let base = ParserPropertyTests.base else { exit(2) }
-            FuzzInput.runInChild("LinkHeader.next", 
+            FuzzInput.runInChild(
+                "LinkHeader.next",
                 ParserPropertyTests.fuzzInputs(seeds: seeds, seed: 2), describe: { String(reflecting: $0) }
             ) { header in
                 _ = LinkHeader.next(in: [header, header], relativeTo: base)
@@ -152,11 +161,16 @@ struct ParserPropertyTests {
     @Test("Manifest(body:) never crashes on mutated bodies and content types; what it accepts keeps its exact bytes")
     func manifestFuzz() async {
         let result = await #expect(processExitsWith: .success) {
-            let types = [nil, "", "application/json", MediaType.ociIndex, MediaType.dockerSchema1Signed, "text/html; charset=x", ";;;"]
+            let types = [
+                nil, "", "application/json", MediaType.ociIndex, MediaType.dockerSchema1Signed, "text/html; charset=x",
+                ";;;",
+            ]
             let inputs = ParserPropertyTests.fuzzData(seeds: ParserPropertyTests.manifestSeeds, seed: 3)
-            FuzzInput.runInChild("Manifest(body:)", inputs.enumerated(), describe: { $0.element.base64EncodedString() }) { index, body in
+            FuzzInput.runInChild("Manifest(body:)", inputs.enumerated(), describe: { $0.element.base64EncodedString() })
+            { index, body in
                 let digest = Digest.sha256(of: body)
-                guard let manifest = try? Manifest(body: body, digest: digest, contentType: types[index % types.count]) else {
+                guard let manifest = try? Manifest(body: body, digest: digest, contentType: types[index % types.count])
+                else {
                     return nil
                 }
                 return manifest.body == body && manifest.digest == digest ? nil : "body or digest changed"
@@ -167,8 +181,10 @@ struct ParserPropertyTests {
 
     @Test("Manifest(body:) reads back the descriptors of a manifest built from random ones")
     func manifestRoundTrip() async throws {
-        let digest = Gen<Character?>.element(of: Array("0123456789abcdef") as [Character]).map { $0 ?? "0" }.string(of: 64)
-            .map { "sha256:" + $0 }
+        let digest = Gen<Character?>.element(of: Array("0123456789abcdef") as [Character]).map { $0 ?? "0" }.string(
+            of: 64
+        )
+        .map { "sha256:" + $0 }
         let descriptor = zip(digest, Gen.int64(in: 0...Int64.max)).map { digest, size in
             ["mediaType": MediaType.ociLayerGzip, "digest": digest, "size": size] as [String: any Sendable]
         }
@@ -190,7 +206,8 @@ struct ParserPropertyTests {
                 #"{"created":"1970-01-01T00:00:00Z"}"#, #"{"created":"9999-99-99T99:99:99.9999999999999999999Z"}"#,
                 #"{"created":12,"config":{"Labels":null}}"#,
             ]
-            FuzzInput.runInChild("ImageConfig(json:)", 
+            FuzzInput.runInChild(
+                "ImageConfig(json:)",
                 ParserPropertyTests.fuzzData(seeds: seeds, seed: 4), describe: { $0.base64EncodedString() }
             ) { json in
                 _ = try? ImageConfig(json: json)
@@ -202,7 +219,8 @@ struct ParserPropertyTests {
 
     @Test("ImageConfig(json:) reads back a random created time (to the second) and platform")
     func imageConfigRoundTrip() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...4_000_000_000), Self.token, Self.token) { seconds, arch, os in
+        await propertyCheck(count: 200, input: Gen.int(in: 0...4_000_000_000), Self.token, Self.token) {
+            seconds, arch, os in
             let created = Date(timeIntervalSince1970: TimeInterval(seconds))
             let json = #"{"created":"\#(RFC3339.format(created))","architecture":"\#(arch)","os":"\#(os)"}"#
             let config = try ImageConfig(json: Data(json.utf8))
@@ -218,9 +236,11 @@ struct ParserPropertyTests {
         let result = await #expect(processExitsWith: .success) {
             let seeds = [
                 #"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[{"Type":"repository","Name":"app","Action":"pull"}]}]}"#,
-                #"{"errors":null}"#, #"{"errors":[{}]}"#, #"{"errors":[{"code":1,"message":["x"]}]}"#, "<html>502 Bad Gateway</html>",
+                #"{"errors":null}"#, #"{"errors":[{}]}"#, #"{"errors":[{"code":1,"message":["x"]}]}"#,
+                "<html>502 Bad Gateway</html>",
             ]
-            FuzzInput.runInChild("RegistryError.details(from:)", 
+            FuzzInput.runInChild(
+                "RegistryError.details(from:)",
                 ParserPropertyTests.fuzzData(seeds: seeds, seed: 5), describe: { $0.base64EncodedString() }
             ) { body in
                 _ = RegistryError.details(from: body)
@@ -249,7 +269,8 @@ struct ParserPropertyTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("config.json").path
         try data.write(to: URL(fileURLWithPath: path))
-        return try body(DockerCredentials(configPath: path, searchPath: folder.appendingPathComponent("no-helpers").path))
+        return try body(
+            DockerCredentials(configPath: path, searchPath: folder.appendingPathComponent("no-helpers").path))
     }
 
     @Test("DockerCredentials reads back random usernames and passwords (auth and username/password forms)")
@@ -258,8 +279,11 @@ struct ParserPropertyTests {
         await propertyCheck(count: 100, input: username, Self.printable, Gen.bool) { user, password, asAuth in
             let entry: [String: String] =
                 asAuth
-                ? ["auth": Data("\(user):\(password)".utf8).base64EncodedString()] : ["username": user, "password": password]
-            let config = try JSONSerialization.data(withJSONObject: ["auths": ["https://registry.example.test:5000/v1/": entry]])
+                ? ["auth": Data("\(user):\(password)".utf8).base64EncodedString()]
+                : ["username": user, "password": password]
+            let config = try JSONSerialization.data(withJSONObject: [
+                "auths": ["https://registry.example.test:5000/v1/": entry]
+            ])
             let found = try Self.withConfig(config) { try $0.credentials(for: "registry.example.test:5000") }
             #expect(found == .basic(username: user, password: password))
         }
@@ -271,10 +295,12 @@ struct ParserPropertyTests {
             let seeds = [
                 #"{"auths":{"registry.example.test":{"auth":"YWxpY2U6cHc="}}}"#,
                 #"{"auths":{"https://registry.example.test/v1/":{"username":"a","password":"b","identitytoken":""}}}"#,
-                #"{"auths":{"registry.example.test":{"auth":"bm9jb2xvbg=="}}}"#, #"{"auths":{"registry.example.test":{"auth":"!!"}}}"#,
+                #"{"auths":{"registry.example.test":{"auth":"bm9jb2xvbg=="}}}"#,
+                #"{"auths":{"registry.example.test":{"auth":"!!"}}}"#,
                 #"{"credHelpers":{"registry.example.test":"../../bin/true"},"credsStore":""}"#, #"{"auths":[]}"#,
             ]
-            FuzzInput.runInChild("DockerCredentials", 
+            FuzzInput.runInChild(
+                "DockerCredentials",
                 ParserPropertyTests.fuzzData(seeds: seeds, count: 1000, seed: 6), describe: { $0.base64EncodedString() }
             ) { data in
                 try ParserPropertyTests.withConfig(data) { credentials in
@@ -309,8 +335,10 @@ struct ParserPropertyTests {
     @Test(
         "RetryPolicy.delay stays within 0...maxDelay for absurd Retry-After values (each in a child: some trap today)",
         arguments: [
-            "1e300", "inf", "Infinity", "1e19", "9223372036854775807", "18446744073709551616", "nan", "-1", "-0", "0x10",
-            "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", " 5 ", "",
+            "1e300", "inf", "Infinity", "1e19", "9223372036854775807", "18446744073709551616", "nan", "-1", "-0",
+            "0x10",
+            "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", " 5 ",
+            "",
         ])
     func retryAfterDelayCapped(value: String) async {
         let result = await #expect(processExitsWith: .success) { [value] in
@@ -328,10 +356,13 @@ struct ParserPropertyTests {
         let result = await #expect(processExitsWith: .success) {
             let seeds = ["0", "120", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT", "1e3", "Fri, 31 Dec 9999 23:59:59 GMT"]
             let policy = RetryPolicy(maxAttempts: 3, maxDelay: .milliseconds(200))
-            FuzzInput.runInChild("RetryPolicy", 
+            FuzzInput.runInChild(
+                "RetryPolicy",
                 ParserPropertyTests.fuzzInputs(seeds: seeds, seed: 7), describe: { String(reflecting: $0) }
             ) { value in
-                if let seconds = RetryPolicy.parseRetryAfter(value), !(seconds >= 0) { return "negative or NaN \(seconds)" }
+                if let seconds = RetryPolicy.parseRetryAfter(value), !(seconds >= 0) {
+                    return "negative or NaN \(seconds)"
+                }
                 let delay = policy.delay(afterAttempt: 2, retryAfter: value)
                 return delay >= .zero && delay <= .milliseconds(200) ? nil : "delay \(delay)"
             }
