@@ -280,8 +280,8 @@ struct HostileRoutes: Sendable {
         switch mode {
         case .trickleBody:
             // Each second brings a little (one byte of a small body), so a per-read timeout never
-            // fires; the whole body takes about 45 s, past any test's bound but not forever.
-            reply.body = .trickle(data, interval: .seconds(1), chunk: max(1, (data.count + 44) / 45))
+            // fires; the whole body takes about 35 s, past any test's bound but not forever.
+            reply.body = .trickle(data, interval: .seconds(1), chunk: max(1, (data.count + 34) / 35))
         case .hugeBody:
             let opening = contentType == MediaType.ociManifest ? #"{"layers":["# : #"{"tags":["#
             reply.body = .endless(
