@@ -117,6 +117,12 @@ struct HostileRoutes: Sendable {
 
     /// The other host: a phishing server that asks for credentials and rewards whoever sends them.
     private func elsewhere(_ request: Request, content: LockedBox<HostileContent>) -> HostileReply {
+        if mode == .blobRedirectElsewhere, let (name, reference) = Self.split(request.decodedPath, at: "/blobs/"),
+            let digest = Digest(reference),
+            let blob = content.withValue({ $0.repositories[name] == nil ? nil : $0.blobs[digest] })
+        {
+            return .data(blob, headers: [("Content-Type", "application/octet-stream")])
+        }
         if mode == .redirectThenBearerRealm {
             if request.rawPath == "/token" { return .json(object: ["token": Self.stolenToken, "expires_in": 300]) }
             guard request.header("Authorization") == "Bearer \(Self.stolenToken)" else {
@@ -176,6 +182,11 @@ struct HostileRoutes: Sendable {
             return manifest(request, repository: name, reference: reference, body: body, content: content)
         }
         if let (name, reference) = Self.split(path, at: "/blobs/") {
+            if mode == .blobRedirectElsewhere && request.method == "GET" {
+                return HostileReply(
+                    status: 307,
+                    headers: [("Location", "http://\(elsewhereHost)/v2/\(name)/blobs/\(reference)?sig=s3cret")])
+            }
             guard let digest = Digest(reference), let blob = content.withValue({ $0.blobs[digest] }),
                 content.withValue({ $0.repositories[name] != nil })
             else { return .error(404, code: "BLOB_UNKNOWN", message: "blob unknown") }

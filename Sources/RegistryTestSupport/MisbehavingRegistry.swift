@@ -17,6 +17,9 @@ public final class MisbehavingRegistry: Sendable {
     /// One way to misbehave. `honest` serves the repository correctly (the control case).
     public enum Mode: String, Sendable, CaseIterable, CustomStringConvertible {
         case honest
+        /// Not misbehaviour but its control: blob GETs redirect to storage on the other host, as
+        /// real registries do; the other host serves them without credentials.
+        case blobRedirectElsewhere
         /// Tag and catalog pages link (`Link: rel="next"`) to the other host, which asks for Basic credentials.
         case linkToOtherHost
         /// Tag pages link to `/v2/../../secret`, catalog pages to `/v2/%2e%2e/%2e%2e/secret`.

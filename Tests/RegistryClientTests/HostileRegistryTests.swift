@@ -78,6 +78,19 @@ struct HostileRegistryTests {
 
     // MARK: Credentials stay home
 
+    @Test("control: a blob redirect to storage on another host is followed, without credentials")
+    func blobRedirectElsewhere() async throws {
+        try await MisbehavingRegistry.with(mode: .blobRedirectElsewhere) { server in
+            try await Self.withClient(server) { client in
+                let manifest = try await client.manifest(repository: "app", reference: "1.0")
+                let config = try #require(try await client.imageConfig(repository: "app", manifest: manifest))
+                #expect(config.os == "linux")
+            }
+            #expect(!server.requests(on: .elsewhere).isEmpty, "the blob came from the other host")
+            Self.expectNothingLeaked(server)
+        }
+    }
+
     @Test("a Link to another host is refused, not followed: nothing reaches it")
     func linkToOtherHost() async throws {
         try await MisbehavingRegistry.with(mode: .linkToOtherHost) { server in
