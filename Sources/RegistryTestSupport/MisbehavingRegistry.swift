@@ -13,6 +13,12 @@ import RegistryClient
 /// request that reaches any of them, so tests assert on what a client sent, not on what it says.
 ///
 /// Real sockets on loopback only; every endless behaviour is bounded on the server side too.
+///
+///     try await MisbehavingRegistry.with(mode: .linkToOtherHost) { server in
+///         // point a client (or `regsweep -r`) at server.host with server.credentials, then:
+///         #expect(server.requests(on: .elsewhere).isEmpty)
+///         #expect(server.leakedCredentials.isEmpty)
+///     }
 public final class MisbehavingRegistry: Sendable {
     /// One way to misbehave. `honest` serves the repository correctly (the control case).
     public enum Mode: String, Sendable, CaseIterable, CustomStringConvertible {
@@ -40,7 +46,8 @@ public final class MisbehavingRegistry: Sendable {
         case schema1OtherContent
         /// Manifests referenced by `sha512:` digests; tag `1.0`'s content does not match its digest.
         case sha512Mismatch
-        /// Catalog, tag list and tag `1.0`'s manifest bodies arrive one byte per second.
+        /// Catalog, tag list and tag `1.0`'s manifest bodies dribble in each second (a byte or two:
+        /// about 35 s in all), so no per-read timeout ever fires.
         case trickleBody
         /// Every catalog and tag page links to a new, distinct page (stops after 20,000).
         case endlessLinks
