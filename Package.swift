@@ -22,6 +22,8 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
+        // Property-based tests of every parser that reads a registry's (or a user's) text.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Core client: the registry HTTP API, auth, models. Knows nothing of purging or terminals.
@@ -79,9 +81,15 @@ var package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "PurgeTests", dependencies: ["Purge", "RegistryTestSupport"]),
+        .testTarget(
+            name: "PurgeTests",
+            dependencies: [
+                "Purge", "RegistryTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(name: "TUICoreTests", dependencies: ["TUICore"]),
         .testTarget(name: "RegistryBrowserTests", dependencies: ["RegistryBrowser", "TUICore", "Purge"]),
         .testTarget(
