@@ -55,7 +55,13 @@ actor Authenticator {
     }
 
     /// Learns from a 401 answer and returns the header to retry with, or nil when retrying is pointless.
-    func authorization(answering challengeHeader: String?, for scope: AccessScope?, url: URL) async throws -> String? {
+    ///
+    /// `sent` is the header the refused request carried: Basic credentials already sent and
+    /// refused are wrong, but a request that went out before the scheme was known (a concurrent
+    /// first request) simply retries with them.
+    func authorization(
+        answering challengeHeader: String?, for scope: AccessScope?, url: URL, sent: String? = nil
+    ) async throws -> String? {
         let challenges = AuthChallenge.parse(challengeHeader ?? "")
         if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {
             guard let realmText = bearer.realm, let realm = URL(string: realmText), realm.host != nil,
@@ -77,8 +83,7 @@ actor Authenticator {
             return "Bearer " + token.value
         }
         if challenges.contains(where: { $0.scheme == "basic" }) {
-            let first: Bool
-            if case .basic = scheme { first = false } else { first = true }
+            let first = sent == nil || !(sent?.hasPrefix("Basic ") ?? false)
             scheme = .basic
             guard let header = credentials.basicAuthorization else {
                 if case .identityToken = credentials {

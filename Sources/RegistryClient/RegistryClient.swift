@@ -94,6 +94,7 @@ public final class RegistryClient: Sendable {
         try requireOnRegistry(url, namedBy: "the request")
         let started = ContinuousClock.now
         var attempt = 0
+        var timeouts = 0
         var reauthenticated = false
         var authorization = try await authenticator.authorization(for: scope)
         while true {
@@ -108,7 +109,11 @@ public final class RegistryClient: Sendable {
                 }
             } catch let error as RegistryError where RetryPolicy.isRetryable(error, method: method) {
                 let delay = retry.delay(afterAttempt: attempt, retryAfter: nil)
-                guard mayRetry(attempt: attempt, after: delay, started: started) else { throw error }
+                // A request that timed out tends to time out again: try it once more, not until the
+                // deadline, so that --timeout keeps meaning roughly how long a request may take.
+                if error.kind == .timeout { timeouts += 1 }
+                guard timeouts < RetryPolicy.maxTimeouts, mayRetry(attempt: attempt, after: delay, started: started)
+                else { throw error }
                 logger.debug(
                     "retrying after a transport error",
                     metadata: ["error": "\(error)", "delay": "\(delay)", "attempt": "\(attempt)"])
@@ -128,7 +133,7 @@ public final class RegistryClient: Sendable {
             if response.status == 401 && !reauthenticated {
                 reauthenticated = true
                 if let header = try await authenticator.authorization(
-                    answering: response.header("WWW-Authenticate"), for: scope, url: url)
+                    answering: response.header("WWW-Authenticate"), for: scope, url: url, sent: sending)
                 {
                     authorization = header
                     attempt -= 1

@@ -20,6 +20,9 @@ public struct RetryPolicy: Sendable {
         self.deadline = max(deadline, .zero)
     }
 
+    /// Attempts that may time out before a request gives up, whatever `maxAttempts` says.
+    public static let maxTimeouts = 2
+
     /// No retries (for tests of error paths).
     public static let never = RetryPolicy(maxAttempts: 1)
 
@@ -71,18 +74,41 @@ public struct RetryPolicy: Sendable {
             guard !seconds.isNaN, seconds >= 0 else { return nil }
             return min(seconds, maxRetryAfter)
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: trimmed) else { return nil }
+        guard let date = httpDate(trimmed) else { return nil }
         let seconds = date.timeIntervalSince(now)
         guard seconds.isFinite else { return nil }
         return min(max(seconds, 0), maxRetryAfter)
     }
 
-    /// The most any `Retry-After` is taken to mean: a day. Waits are capped far lower by `maxDelay`.
-    static let maxRetryAfter: Double = 86_400
+    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7), parsed by hand: ASCII
+    /// only, fixed fields, plain arithmetic. Foundation's DateFormatter traps on some non-ASCII
+    /// input, and a header is outside data.
+    static func httpDate(_ text: String) -> Date? {
+        guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count == 6, fields[0].count == 4, fields[0].hasSuffix(","), fields[5] == "GMT",
+            let day = Int(fields[1]), (1...31).contains(day),
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+                .firstIndex(of: String(fields[2])).map({ $0 + 1 }),
+            fields[3].count == 4, let year = Int(fields[3]), (1...9999).contains(year)
+        else { return nil }
+        let time = fields[4].split(separator: ":")
+        guard time.count == 3, time.allSatisfy({ $0.count == 2 }), let hour = Int(time[0]), let minute = Int(time[1]),
+            let second = Int(time[2]), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
+        // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second))
+    }
+
+    /// The most any `Retry-After` is taken to mean (a thousand years): only a bound that keeps the
+    /// arithmetic finite. Waits are capped far lower by `maxDelay`.
+    static let maxRetryAfter: Double = 31_536_000_000
 
     /// Seconds as a `Duration`, saturating at `cap` instead of trapping on huge values.
     static func duration(seconds: Double, cap: Duration) -> Duration {

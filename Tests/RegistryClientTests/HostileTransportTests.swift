@@ -14,11 +14,13 @@ struct HostileTransportTests {
 
     static func client(
         _ transport: ScriptedTransport,
-        endpoint: RegistryEndpoint = RegistryEndpoint(name: registryHost, scheme: "https")
+        endpoint: RegistryEndpoint = RegistryEndpoint(name: registryHost, scheme: "https"),
+        limits: RegistryLimits = RegistryLimits()
     ) -> RegistryClient {
         RegistryClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
-            retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)))
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
+            limits: limits)
     }
 
     static func manifestReply() -> HTTPResponseData {
@@ -168,5 +170,18 @@ struct HostileTransportTests {
         #expect(clock.now - started < .seconds(60))
         #expect(transport.requests.count <= 10_001, "read \(transport.requests.count) pages")
         #expect(error?.description.contains("page") == true, "\(String(describing: error))")
+    }
+
+    @Test("a small page cap stops the walk exactly there, as tooManyPages")
+    func smallPageCap() async throws {
+        let transport = ScriptedTransport { request throws(RegistryError) in
+            let page = Int(request.query("last")?.dropFirst() ?? "0") ?? 0
+            return .json(
+                ["tags": ["p\(page)"]], headers: [("Link", "</v2/app/tags/list?last=p\(page + 1)&n=1>; rel=\"next\"")])
+        }
+        let client = Self.client(transport, limits: RegistryLimits(maxPages: 5))
+        let error = await #expect(throws: RegistryError.self) { _ = try await client.tags(repository: "app") }
+        #expect(error?.kind == .tooManyPages)
+        #expect(transport.requests.count == 5)
     }
 }
