@@ -1,7 +1,6 @@
 import Foundation
 import Purge
 import RegistryClient
-import TUICore
 
 /// Short texts for the columns: ages, dates, sizes, counts.
 enum BrowserFormat {
@@ -35,24 +34,6 @@ enum BrowserFormat {
     }
 
     /// `1 tag`, `4 tags`.
-    /// Words filled into lines of at most `width` columns (a word longer than that gets a line).
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if current.isEmpty {
-                current = String(word)
-            } else if DisplayWidth.of(current) + 1 + DisplayWidth.of(String(word)) <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = String(word)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
-
     static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(number) \(number == 1 ? singular : (plural ?? singular + "s"))"
     }

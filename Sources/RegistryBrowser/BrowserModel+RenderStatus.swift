@@ -84,7 +84,16 @@ extension BrowserModel {
             if case .loading(let progress) = state { return (name, progress) }
             return nil
         }.sorted { $0.0 < $1.0 }
-        guard let first = loading.first else { return "" }
+        guard let first = loading.first else {
+            // The registry went away (or refused): say so where the eye goes, keep what is loaded.
+            if let listingError { return "catalog failed: \(listingError) (r retries) " }
+            let failed = loads.compactMap { name, state -> (String, String)? in
+                if case .failed(let error) = state { return (name, error) }
+                return nil
+            }.sorted { $0.0 < $1.0 }
+            if let (name, error) = failed.first { return "\(name) failed: \(error) (r retries) " }
+            return ""
+        }
         var text = "\(theme.spinner(tick)) loading \(BrowserFormat.count(loading.count, "repository", "repositories"))"
         let waiting = pendingRepositories.filter { loads[$0] == nil }.count
         if waiting > 0 { text += " (\(waiting) waiting)" }

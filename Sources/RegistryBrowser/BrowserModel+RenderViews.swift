@@ -52,7 +52,7 @@ extension BrowserModel {
         }
         if !result.deletedManifests.isEmpty || !result.deletedTags.isEmpty {
             let note = SpaceReclaim.of(registry: configuration.registry).note
-            for line in BrowserFormat.wrap(note, width: max(20, inner.width - 2)) { lines.append([(line, theme.dim)]) }
+            for line in TextWrap.lines(note, width: max(20, inner.width - 2)) { lines.append([(line, theme.dim)]) }
         }
         if let journal = result.journalPath {
             lines.append([("Journal: ", theme.bold), (journal, .plain)])

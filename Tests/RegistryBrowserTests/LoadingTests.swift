@@ -54,6 +54,22 @@ struct LoadingTests {
         #expect(model.flash?.text == "Reloading from the registry…")
     }
 
+    @Test("a registry that goes away mid-session: the error shows, the plan stays on screen, r retries")
+    func registryGoesAway() {
+        var model = BrowserFixture.model()
+        #expect(model.plan.tagCount == 4)
+        _ = model.press(.character("r"))
+        _ = model.update(.listingFailed("Cannot reach registry.test: the connection was refused."))
+        for name in ["another-app", "my-app"] {
+            _ = model.update(
+                .repositoryFailed(repository: name, error: "Cannot reach registry.test: the connection was refused."))
+        }
+        #expect(model.plan.tagCount == 4, "what was loaded is still planned")
+        #expect(model.screen.contains("Plan: 4 tags and 3 manifests"))
+        #expect(model.screen.contains("catalog failed: Cannot reach registry.test"))
+        #expect(model.press(.character("r")).map(\.description).contains("list repositories"))
+    }
+
     @Test("a catalog failure is shown")
     func listingFailure() {
         var model = Self.fresh()
