@@ -33,6 +33,9 @@ public enum Planner {
         repository: RepositoryInventory, policy: PurgePolicy, cutoff: Date?, marks: [HandMark]
     ) -> RepositoryPlan {
         let selected = policy.selects(repository: repository.name)
+        // The repository part of each rule is decided once per repository, not once per tag.
+        let filters = policy.filters.filter { $0.matches(repository: repository.name) }
+        let protects = policy.protect.filter { $0.matches(repository: repository.name) }
         let ordered = repository.tags.map { (tag: $0.key, digest: $0.value, time: repository.time(ofTag: $0.key)) }
             .sorted { newestFirst(($0.tag, $0.time.date), ($1.tag, $1.time.date)) }
 
@@ -42,9 +45,9 @@ public enum Planner {
         for entry in ordered {
             if !selected || policy.untaggedOnly {
                 reasons[entry.tag] = .notMatched
-            } else if let rule = policy.protection(of: entry.tag, in: repository.name) {
+            } else if let rule = protects.first(where: { $0.tag.search(entry.tag) }) {
                 reasons[entry.tag] = .protected(filter: rule.text)
-            } else if let filter = policy.filter(selecting: entry.tag, in: repository.name) {
+            } else if let filter = filters.first(where: { $0.tag.search(entry.tag) }) {
                 if cutoff != nil, entry.time.date == nil {
                     reasons[entry.tag] = .ageUnknown
                 } else if let cutoff, let date = entry.time.date, date >= cutoff {

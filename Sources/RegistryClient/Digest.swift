@@ -70,7 +70,12 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// The tag under which the OCI referrers tag schema stores this digest's referrers: `sha256-<hex>`.
     public var referrersTag: String { "\(algorithm)-\(hex)" }
 
-    public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.description < rhs.description }
+    /// The order of `description`, without building it on every comparison of a sort: digests of
+    /// one algorithm (nearly always the case) compare by their hex bytes.
+    public static func < (lhs: Digest, rhs: Digest) -> Bool {
+        guard lhs.algorithm == rhs.algorithm else { return lhs.description < rhs.description }
+        return lhs.hex.utf8.lexicographicallyPrecedes(rhs.hex.utf8)
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
