@@ -38,13 +38,14 @@ public final class FaultProxy: Sendable {
         public var delay: Duration
         /// How long a `stall` holds a request before closing the connection.
         public var stallDuration: Duration
-        /// The `Retry-After` seconds sent with an injected `429`.
-        public var retryAfterSeconds: Int
+        /// The `Retry-After` seconds sent with an injected `429`: drawn from this range with the
+        /// request's own draw, so it repeats with the seed too.
+        public var retryAfterSeconds: ClosedRange<Int>
 
         public init(
             faultRate: Double = 0, seed: UInt64 = 1, kinds: [FaultKind] = FaultKind.allCases,
             methods: Set<String>? = nil, delay: Duration = .zero, stallDuration: Duration = .seconds(2),
-            retryAfterSeconds: Int = 0
+            retryAfterSeconds: ClosedRange<Int> = 0...1
         ) {
             self.faultRate = min(1, max(0, faultRate))
             self.seed = seed
@@ -52,7 +53,7 @@ public final class FaultProxy: Sendable {
             self.methods = methods
             self.delay = delay
             self.stallDuration = stallDuration
-            self.retryAfterSeconds = max(0, retryAfterSeconds)
+            self.retryAfterSeconds = max(0, retryAfterSeconds.lowerBound)...max(0, retryAfterSeconds.upperBound)
         }
     }
 
@@ -64,6 +65,8 @@ public final class FaultProxy: Sendable {
         public var uri: String
         /// The fault injected, or nil when the request was forwarded faithfully.
         public var fault: FaultKind?
+        /// The `Retry-After` seconds sent with an injected `429`.
+        public var retryAfter: Int?
     }
 
     /// Counts of what the proxy did.
@@ -244,7 +247,7 @@ final class FaultProxyCore: Sendable {
     }
 
     /// Counts one request and decides its fault.
-    func decide(method: String, uri: String) -> FaultKind? {
+    func decide(method: String, uri: String) -> FaultProxy.Entry {
         state.withValue { state in
             // Always two draws, so that one request's decision never shifts the next one's.
             let roll = state.generator.nextUnit()
@@ -262,9 +265,13 @@ final class FaultProxyCore: Sendable {
                 state.statistics.faults[fault, default: 0] += 1
                 state.statistics.faultsByMethod[method, default: 0] += 1
             }
-            state.entries.append(
-                FaultProxy.Entry(index: state.entries.count, method: method, uri: uri, fault: fault))
-            return fault
+            let range = options.retryAfterSeconds
+            let retryAfter =
+                fault == .rateLimited ? range.lowerBound + Int((pick >> 32) % UInt64(range.count)) : nil
+            let entry = FaultProxy.Entry(
+                index: state.entries.count, method: method, uri: uri, fault: fault, retryAfter: retryAfter)
+            state.entries.append(entry)
+            return entry
         }
     }
 

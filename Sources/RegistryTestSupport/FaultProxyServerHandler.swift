@@ -30,6 +30,7 @@ final class FaultProxyServerHandler: ChannelInboundHandler, RemovableChannelHand
     private var upstream: (channel: any Channel, handler: FaultProxyUpstreamHandler)?
     private var exchange: Exchange?
     private var fault: FaultKind?
+    private var retryAfter = 0
     private var scheduled: Scheduled<Void>?
     private var closing = false
 
@@ -55,7 +56,9 @@ final class FaultProxyServerHandler: ChannelInboundHandler, RemovableChannelHand
         case .end:
             guard let head = requestHead else { return }
             requestHead = nil
-            let fault = core.decide(method: head.method.rawValue, uri: head.uri)
+            let decision = core.decide(method: head.method.rawValue, uri: head.uri)
+            let fault = decision.fault
+            retryAfter = decision.retryAfter ?? 0
             let body = requestBody
             let delay = core.options.delay
             if delay > .zero {
@@ -120,7 +123,7 @@ final class FaultProxyServerHandler: ChannelInboundHandler, RemovableChannelHand
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         headers.add(name: "Docker-Distribution-Api-Version", value: "registry/2.0")
         headers.add(name: "Content-Length", value: String(text.utf8.count))
-        if status == 429 { headers.add(name: "Retry-After", value: String(core.options.retryAfterSeconds)) }
+        if status == 429 { headers.add(name: "Retry-After", value: String(retryAfter)) }
         let keepAlive = head.isKeepAlive
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let response = HTTPResponseHead(

@@ -34,24 +34,30 @@ struct PurgeSoakTests {
         }
     }
 
+    /// When the soak started (Swift Testing makes one suite value per test), for the phase times.
+    let started = ContinuousClock.now
+
+    /// Prints a line with the seconds since the soak started (figures, not assertions).
+    func log(_ text: String) {
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "[soak %6.1f s] ", seconds) + text)
+    }
+
     @Test("10 % and 30 % faults: no deletion off the plan, honest exit status, convergence", .timeLimit(.minutes(10)))
     func soak() async throws {
         let layout = BulkSeed.Layout.soak()
         try await TestRegistry.with { reference in
             let seeded = try await BulkSeed.push(layout, into: reference)
-            print(
-                "soak seed: \(seeded.tagCount) tags, \(seeded.manifestCount) manifests in "
+            log(
+                "seed: \(seeded.tagCount) tags, \(seeded.manifestCount) manifests in "
                     + "\(seeded.repositories.count) repositories, pushed in \(seeded.duration)")
             let clock = ContinuousClock()
             let copyStarted = clock.now
             try await TestRegistry.with(copyingStorageOf: reference) { light in
                 try await TestRegistry.with(copyingStorageOf: reference) { heavy in
-                    print("soak: two storage copies started in \(clock.now - copyStarted)")
-                    let before = seeded.snapshot
-                    for copy in [light, heavy] {
-                        let copied = try await snapshot(copy, seeded)
-                        #expect(copied.differences(from: before).isEmpty, "the copy differs from the original")
-                    }
+                    // Identical by construction (BulkSeedTests compares a copy request by request).
+                    log("two storage copies started in \(clock.now - copyStarted)")
                     try await CLI.with { cli in
                         try await run(cli, reference: reference, copies: [light, heavy], seeded: seeded)
                     }
@@ -70,16 +76,15 @@ struct PurgeSoakTests {
         #expect(fast, "the binary does not accept --retry-base-delay MS; faulted runs use the default backoff")
 
         // The plan, through a rate-0 proxy that counts what a dry run sends.
-        let (plan, dryStatistics) = try await FaultProxy.with(reference) { proxy in
+        let (plan, dryStatistics, writes) = try await FaultProxy.with(reference) { proxy in
             let dry = try await cli.run(
                 FaultPurge.arguments(host: proxy.host, faulted: false, dryRun: true), timeout: .seconds(180))
             #expect(dry.status == 0, "\(dry.summary)")
-            return (FaultPurge.planned(dryRun: dry.stdoutText, host: proxy.host), proxy.statistics)
+            let writes = proxy.entries.filter { ["DELETE", "PUT", "POST", "PATCH"].contains($0.method) }
+            return (FaultPurge.planned(dryRun: dry.stdoutText, host: proxy.host), proxy.statistics, writes)
         }
-        print("soak dry run: \(plan.count) planned items; \(dryStatistics)")
-        for method in ["DELETE", "PUT", "POST", "PATCH"] {
-            #expect(dryStatistics.requestsByMethod[method] == nil, "a dry run sent \(method): \(dryStatistics)")
-        }
+        log("dry run: \(plan.count) planned items; \(dryStatistics)")
+        #expect(writes.isEmpty, "a dry run sent \(writes.map { "\($0.method) \($0.uri)" })")
         let plannedTags = plan.filter { !$0.contains("@") }
         #expect(plannedTags.count > seeded.tagCount / 2, "the plan should take most tags")
         for (repository, kept) in seeded.keptTags {
@@ -99,6 +104,7 @@ struct PurgeSoakTests {
             Set(referenceDeleted).isSubset(of: plan), "deleted off the plan: \(Set(referenceDeleted).subtracting(plan))"
         )
         let expected = try await snapshot(reference, seeded)
+        log("reference run and its snapshot done")
         var figures = [
             Figures(
                 label: "reference (no proxy)", status: referenceRun.status, elapsed: clock.now - started,
@@ -119,7 +125,7 @@ struct PurgeSoakTests {
             figures += try await converge(
                 registry, rate: rate, seed: seed, plan: plan, expected: expected, seeded: seeded, dryRunCLI: cli)
         }
-        print("soak figures:\n" + figures.map { "  \($0)" }.joined(separator: "\n"))
+        log("figures:\n" + figures.map { "  \($0)" }.joined(separator: "\n"))
     }
 
     /// Purges `registry` through a fault proxy, then again until it exits 0 (at most four runs),
@@ -132,7 +138,7 @@ struct PurgeSoakTests {
         let allowedLost = expected.lostReferences(since: before)
         let percent = Int(rate * 100)
         let options = FaultProxy.Options(
-            faultRate: rate, seed: seed, stallDuration: .milliseconds(1500), retryAfterSeconds: 1)
+            faultRate: rate, seed: seed, stallDuration: .milliseconds(1500), retryAfterSeconds: 0...1)
         let fast = try await FaultPurge.supportsRetryBaseDelay(dryRunCLI)
         var figures: [Figures] = []
         // A fresh HOME: the first faulted run fetches every manifest and config through the proxy.
@@ -142,11 +148,15 @@ struct PurgeSoakTests {
                 for attempt in 1...4 where !finished {
                     // This run's own plan, fault-free: after a partial run it may hold placeholders
                     // (unique manifests a half-done untag left behind), never anything else new.
-                    let dry = try await dryRunCLI.run(
-                        FaultPurge.arguments(host: registry.host, faulted: false, dryRun: true), timeout: .seconds(180))
-                    #expect(dry.status == 0, "\(dry.summary)")
-                    let runPlan = FaultPurge.planned(dryRun: dry.stdoutText, host: registry.host)
-                    if attempt == 1 { #expect(runPlan == plan, "the copy's plan differs from the reference's") }
+                    // The first run's plan is the reference's: the registry is a copy of it.
+                    var runPlan = plan
+                    if attempt > 1 {
+                        let dry = try await dryRunCLI.run(
+                            FaultPurge.arguments(host: registry.host, faulted: false, dryRun: true),
+                            timeout: .seconds(180))
+                        #expect(dry.status == 0, "\(dry.summary)")
+                        runPlan = FaultPurge.planned(dryRun: dry.stdoutText, host: registry.host)
+                    }
                     let unknown = runPlan.subtracting(plan).filter { item in
                         guard let at = item.firstIndex(of: "@"),
                             let digest = Digest(String(item[item.index(after: at)...]))
@@ -175,7 +185,7 @@ struct PurgeSoakTests {
                             label: label, status: run.status, elapsed: elapsed, statistics: statistics,
                             deleted: deleted.count, failedLines: run.lines.filter { $0.hasPrefix("Failed") }.count,
                             leftUndone: leftUndone != nil, differences: differences.count))
-                    print("soak \(figures.last.map(String.init(describing:)) ?? label)")
+                    log("\(figures.last.map(String.init(describing:)) ?? label)")
                     #expect(!run.timedOut, "\(label) ran past its time limit")
 
                     // (a) Nothing lost that the reference did not lose; nothing deleted off the plan.
@@ -213,10 +223,10 @@ struct PurgeSoakTests {
                 #expect(
                     final.differences(from: expected).isEmpty,
                     "\(percent) % faults: \(final.differences(from: expected).prefix(20))")
+                // An independent client agrees on a sample: kept tags at their digest, purged ones gone.
+                if finished { try await crossCheck(registry, expected: expected, seeded: seeded) }
             }
         }
-        // An independent client agrees on a sample: kept tags resolve at their digest, purged ones are gone.
-        try await crossCheck(registry, expected: expected, seeded: seeded)
         return figures
     }
 

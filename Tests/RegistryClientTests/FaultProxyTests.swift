@@ -31,12 +31,15 @@ struct FaultProxyTests {
                     let client = RegistryClient(
                         endpoint: RegistryEndpoint(name: proxy.host, scheme: "http"), credentials: .anonymous,
                         transport: transport, retry: .never)
-                    #expect(try await client.tags(repository: "my-app", pageSize: 2).sorted() == direct.keys.sorted())
+                    #expect(try await client.tags(repository: "my-app").sorted() == direct.keys.sorted())
+                    // distribution pages the catalog by `n`: two pages for two repositories.
+                    #expect(try await client.repositories(pageSize: 1) == ["another-app", "my-app"])
                     let blob = try await client.uploadBlob(repository: "my-app", data: Data("through the proxy".utf8))
                     #expect(try await client.blobExists(repository: "my-app", digest: blob.digest))
                 }
                 let used = proxy.statistics.since(before)
                 #expect((used.requestsByMethod["GET"] ?? 0) >= 3, "\(used)")
+                #expect(proxy.entries.contains { $0.uri.contains("_catalog") && $0.uri.contains("last=") })
                 #expect(used.requestsByMethod["POST"] == 1 && used.requestsByMethod["PUT"] == 1, "\(used)")
                 #expect(proxy.statistics.faultCount == 0)
                 #expect(proxy.statistics.upstreamFailures == 0)
@@ -51,7 +54,7 @@ struct FaultProxyTests {
             try await registry.seedArticleScenario()
             let real = try #require(try await registry.tagMap("my-app")["4.0.0"])
             let options = FaultProxy.Options(
-                faultRate: 1, seed: 3, kinds: [kind], stallDuration: .seconds(3), retryAfterSeconds: 1)
+                faultRate: 1, seed: 3, kinds: [kind], stallDuration: .seconds(3), retryAfterSeconds: 1...1)
             try await FaultProxy.with(registry, options: options) { proxy in
                 let outcome = try await Self.getManifest(through: proxy, timeout: .milliseconds(700))
                 #expect(proxy.statistics.requests == 1)
@@ -101,7 +104,7 @@ struct FaultProxyTests {
             try await registry.seedArticleScenario()
             let real = try #require(try await registry.tagMap("my-app")["4.0.0"])
             let options = FaultProxy.Options(
-                faultRate: 0.5, seed: 42, stallDuration: .seconds(2), retryAfterSeconds: 0)
+                faultRate: 0.5, seed: 42, stallDuration: .seconds(2), retryAfterSeconds: 0...0)
             func run(_ options: FaultProxy.Options) async throws -> [FaultKind?] {
                 try await FaultProxy.with(registry, options: options) { proxy in
                     var outcomes: [Result<HTTPResponseData, RegistryError>] = []
