@@ -65,7 +65,8 @@ public enum BulkSeed {
 
     /// What was pushed, and what the registry lists afterwards.
     public struct Contents: Sendable {
-        /// Every tag of every repository and its digest, as listed after seeding.
+        /// Every tag of every repository and its digest, as pushed (the registry is checked to
+        /// list exactly these tags).
         public var tags: [String: [String: Digest]]
         /// Every manifest of every repository: images, index children, indexes, referrers, and
         /// tag-schema indexes.
@@ -88,42 +89,69 @@ public enum BulkSeed {
     /// The soak's purge filter: every repository, every tag that does not contain a keep word.
     public static let purgeFilter = ".*:^((?!prod|dev|keep).)*$"
 
-    /// Pushes `layout` into `registry` through a direct client and lists the result.
+    /// Pushes `layout` into `registry` through a direct client and checks the registry lists it.
     public static func push(_ layout: Layout, into registry: TestRegistry) async throws -> Contents {
         let clock = ContinuousClock()
         let started = clock.now
         let jobs = layout.repositories.enumerated().flatMap { number, repository in
             (0..<layout.imagesPerRepository).map { job(layout, repository: repository, number: number, image: $0) }
         }
-        let pushed = try await registry.withClient(concurrency: layout.concurrency) { client in
+        let (tags, manifests) = try await registry.withClient(concurrency: layout.concurrency) { client in
             let pusher = FixturePusher(client: client)
-            return try await withThrowingTaskGroup(of: (String, [Digest]).self) { group in
+            var tags: [String: [String: Digest]] = [:]
+            var manifests: [String: Set<Digest>] = [:]
+            var schemaTags: [(String, String)] = []
+            try await withThrowingTaskGroup(of: (Job, Pushed).self) { group in
                 var next = 0
-                var pushed: [String: Set<Digest>] = [:]
                 // A sliding window: at most `concurrency` images in flight.
                 while next < min(layout.concurrency, jobs.count) {
                     let job = jobs[next]
-                    group.addTask { (job.repository, try await push(job, with: pusher)) }
+                    group.addTask { (job, try await push(job, with: pusher)) }
                     next += 1
                 }
-                while let (repository, digests) = try await group.next() {
-                    pushed[repository, default: []].formUnion(digests)
+                while let (job, pushed) = try await group.next() {
+                    tags[job.repository, default: [:]].merge(pushed.tags) { _, new in new }
+                    manifests[job.repository, default: []].formUnion(pushed.manifests)
+                    schemaTags += pushed.schemaTags.map { (job.repository, $0) }
                     if next < jobs.count {
                         let job = jobs[next]
-                        group.addTask { (job.repository, try await push(job, with: pusher)) }
+                        group.addTask { (job, try await push(job, with: pusher)) }
                         next += 1
                     }
                 }
-                return pushed
             }
+            // Only the tag-schema indexes are not known from the pushes: resolve those.
+            for (repository, tag) in schemaTags {
+                guard let digest = try await client.head(repository: repository, reference: tag)?.digest else {
+                    throw TestRegistryError.toolFailed(
+                        command: "seeding \(repository):\(tag)", status: 1, output: "the tag-schema index is missing")
+                }
+                tags[repository, default: [:]][tag] = digest
+                manifests[repository, default: []].insert(digest)
+            }
+            // The registry lists exactly the tags pushed.
+            for repository in layout.repositories {
+                let listed = Set(try await client.tags(repository: repository))
+                let expected = Set((tags[repository] ?? [:]).keys)
+                guard listed == expected else {
+                    throw TestRegistryError.toolFailed(
+                        command: "seeding \(repository)", status: 1,
+                        output: "the registry lists \(listed.count) tags, \(expected.count) were pushed")
+                }
+            }
+            return (tags, manifests)
         }
-        let listed = try await RegistrySnapshot.take(
-            registry, repositories: layout.repositories, probing: [:], concurrency: layout.concurrency)
-        var manifests = pushed
-        for (repository, tags) in listed.tags { manifests[repository, default: []].formUnion(tags.values) }
         let keep = try Regex(keepPattern)
-        let kept = listed.tags.mapValues { Set($0.keys.filter { $0.contains(keep) }) }
-        return Contents(tags: listed.tags, manifests: manifests, keptTags: kept, duration: clock.now - started)
+        let kept = tags.mapValues { Set($0.keys.filter { $0.contains(keep) }) }
+        return Contents(tags: tags, manifests: manifests, keptTags: kept, duration: clock.now - started)
+    }
+
+    /// What one job pushed.
+    struct Pushed: Sendable {
+        var tags: [String: Digest] = [:]
+        var manifests: [Digest] = []
+        /// `sha256-<hex>` tags of tag-schema indexes, whose digests the pusher does not return.
+        var schemaTags: [String] = []
     }
 
     /// One image (or index) with its tags and referrers.
@@ -175,32 +203,33 @@ public enum BulkSeed {
         return k
     }
 
-    /// Pushes one job and returns the digests of every manifest it made (tag-schema indexes come
-    /// from the listing afterwards).
-    static func push(_ job: Job, with pusher: FixturePusher) async throws -> [Digest] {
-        var digests: [Digest] = []
+    /// Pushes one job: its image or index, its tags, its referrers.
+    static func push(_ job: Job, with pusher: FixturePusher) async throws -> Pushed {
+        var pushed = Pushed()
         let subject: Descriptor
         if job.isIndex {
-            let pushed = try await pusher.pushIndex(repository: job.repository, tags: job.tags, children: job.specs)
-            subject = pushed.index
-            digests += [pushed.index.digest] + pushed.children.map(\.digest)
+            let index = try await pusher.pushIndex(repository: job.repository, tags: job.tags, children: job.specs)
+            subject = index.index
+            pushed.manifests += [index.index.digest] + index.children.map(\.digest)
         } else if let spec = job.specs.first {
             subject = try await pusher.pushImage(repository: job.repository, tags: job.tags, spec: spec)
-            digests.append(subject.digest)
+            pushed.manifests.append(subject.digest)
         } else {
-            return []
+            return pushed
         }
+        for tag in job.tags { pushed.tags[tag] = subject.digest }
         if job.cosign {
-            digests.append(
-                try await pusher.pushReferrer(
-                    repository: job.repository, subject: subject, style: .cosignTag(suffix: "sig")
-                )
-                .digest)
+            let signature = try await pusher.pushReferrer(
+                repository: job.repository, subject: subject, style: .cosignTag(suffix: "sig"))
+            pushed.manifests.append(signature.digest)
+            pushed.tags[subject.digest.referrersTag + ".sig"] = signature.digest
         }
         if job.tagSchema {
-            digests.append(
-                try await pusher.pushReferrer(repository: job.repository, subject: subject, style: .tagSchema).digest)
+            let referrer = try await pusher.pushReferrer(
+                repository: job.repository, subject: subject, style: .tagSchema)
+            pushed.manifests.append(referrer.digest)
+            pushed.schemaTags.append(subject.digest.referrersTag)
         }
-        return digests
+        return pushed
     }
 }
