@@ -101,7 +101,21 @@ public enum BulkSeed {
             var tags: [String: [String: Digest]] = [:]
             var manifests: [String: Set<Digest>] = [:]
             var schemaTags: [(String, String)] = []
+            // Blobs every job of a repository shares (the layer, the empty config of referrers)
+            // go first, one push at a time: distribution was seen to fail a manifest with
+            // MANIFEST_BLOB_UNKNOWN while concurrent uploads of one blob were being committed.
+            var first: [String: Int] = [:]
+            for (position, job) in jobs.enumerated() where first[job.repository] == nil {
+                first[job.repository] = position
+                _ = try await client.uploadBlob(repository: job.repository, data: Data("{}".utf8))
+                let pushed = try await push(job, with: pusher)
+                tags[job.repository, default: [:]].merge(pushed.tags) { _, new in new }
+                manifests[job.repository, default: []].formUnion(pushed.manifests)
+                schemaTags += pushed.schemaTags.map { (job.repository, $0) }
+            }
+            let rest = jobs.enumerated().filter { first[$0.element.repository] != $0.offset }.map(\.element)
             try await withThrowingTaskGroup(of: (Job, Pushed).self) { group in
+                let jobs = rest
                 var next = 0
                 // A sliding window: at most `concurrency` images in flight.
                 while next < min(layout.concurrency, jobs.count) {
