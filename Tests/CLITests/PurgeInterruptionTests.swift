@@ -12,6 +12,47 @@ import Testing
 /// back at its digest.
 @Suite("Purge interrupted", .serialized)
 struct PurgeInterruptionTests {
+    /// The baseline for the interrupted runs: a whole purge of every kind of item (single tags
+    /// removed through placeholders, images, indexes and their children, cosign and tag-schema
+    /// referrers) is put back by one `restore`.
+    @Test("a whole purge of every kind is restored in one pass", .timeLimit(.minutes(5)))
+    func wholePurgeRestores() async throws {
+        let layout = BulkSeed.Layout.small()
+        try await TestRegistry.with { registry in
+            let seeded = try await BulkSeed.push(layout, into: registry)
+            let before = seeded.snapshot
+            try await CLI.with { cli in
+                let journal = FaultPurge.temporaryJournal("whole")
+                defer { try? FileManager.default.removeItem(atPath: journal) }
+                let purge = try await cli.run(
+                    FaultPurge.arguments(host: registry.host, journal: journal, faulted: false), timeout: .seconds(120))
+                #expect(purge.status == 0, "\(purge.summary)")
+                let after = try await RegistrySnapshot.take(
+                    registry, repositories: seeded.repositories, probing: seeded.manifests)
+                let lost = after.lostReferences(since: before)
+                // Every kind went: a placeholder untag, an index child, a cosign tag, a tag-schema index.
+                let repository = layout.repositories[0]
+                let tags = try #require(before.tags[repository])
+                let prodSibling = try #require(tags.first { $0.value == tags["prod"] && $0.key != "prod" }?.key)
+                #expect(lost.contains("\(repository):\(prodSibling)"))
+                #expect(lost.contains { $0.hasPrefix("\(repository):sha256-") && $0.hasSuffix(".sig") })
+                #expect(lost.contains { $0.hasPrefix("\(repository):sha256-") && !$0.hasSuffix(".sig") })
+                let index = try #require(tags["1.\(layout.indexEvery - 1).0"])
+                #expect(lost.contains("\(repository)@\(index)"))
+                #expect(after.manifests[repository]?.contains(try #require(tags["prod"])) == true)
+
+                let restore = try await cli.run(["restore", journal, "-r", registry.host], timeout: .seconds(120))
+                #expect(restore.status == 0, "\(restore.summary)")
+                let restored = try await RegistrySnapshot.take(
+                    registry, repositories: seeded.repositories, probing: seeded.manifests)
+                #expect(
+                    restored.differences(from: before).isEmpty,
+                    "after one restore: \(restored.differences(from: before).prefix(20))")
+                #expect(try await Skopeo.digest(registry, "\(repository):\(prodSibling)") == tags[prodSibling])
+            }
+        }
+    }
+
     @Test(
         "interrupted mid-run: journaled, reported, restorable in one pass", .timeLimit(.minutes(5)),
         arguments: [SIGINT, SIGKILL])
