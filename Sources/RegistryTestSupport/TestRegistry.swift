@@ -122,15 +122,19 @@ public final class TestRegistry: Sendable {
     ///   - mode: authentication and transport.
     ///   - deleteEnabled: false makes every DELETE answer 405 `UNSUPPORTED`.
     ///   - tokenConfiguration: the token issuer's settings (token mode only).
+    ///   - source: start on a copy of this instance's storage (distribution's filesystem layout
+    ///     is plain files), to get identical registries without pushing the same content twice.
     public static func with<T>(
         _ mode: AuthMode = .none,
         deleteEnabled: Bool = true,
         tokenConfiguration: TokenIssuer.Configuration = TokenIssuer.Configuration(),
+        copyingStorageOf source: TestRegistry? = nil,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (TestRegistry) async throws -> T
     ) async throws -> T {
         let registry = try await startRetrying(
-            mode, deleteEnabled: deleteEnabled, tokenConfiguration: tokenConfiguration)
+            mode, deleteEnabled: deleteEnabled, tokenConfiguration: tokenConfiguration,
+            storageSource: source?.storageDirectory)
         let result: T
         do {
             result = try await body(registry)
@@ -147,13 +151,16 @@ public final class TestRegistry: Sendable {
     /// Under a full parallel run a registry was seen, rarely, to find its freshly probed port taken
     /// ("address already in use") on every attempt of one start; a whole new start gets past it.
     static func startRetrying(
-        _ mode: AuthMode, deleteEnabled: Bool, tokenConfiguration: TokenIssuer.Configuration
+        _ mode: AuthMode, deleteEnabled: Bool, tokenConfiguration: TokenIssuer.Configuration,
+        storageSource: String? = nil
     ) async throws -> TestRegistry {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await start(mode, deleteEnabled: deleteEnabled, tokenConfiguration: tokenConfiguration)
+                return try await start(
+                    mode, deleteEnabled: deleteEnabled, tokenConfiguration: tokenConfiguration,
+                    storageSource: storageSource)
             } catch let error as TestRegistryError {
                 guard case .startFailed = error, attempt < 3 else { throw error }
             }
@@ -161,10 +168,14 @@ public final class TestRegistry: Sendable {
     }
 
     /// Starts a registry that the caller must `stop()`. Prefer `with`, which cannot forget to.
+    ///
+    /// - Parameter storageSource: a storage folder (another instance's `storageDirectory`) to copy
+    ///   into this one's before it starts. Copy from an idle instance: the copy is not atomic.
     public static func start(
         _ mode: AuthMode = .none,
         deleteEnabled: Bool = true,
-        tokenConfiguration: TokenIssuer.Configuration = TokenIssuer.Configuration()
+        tokenConfiguration: TokenIssuer.Configuration = TokenIssuer.Configuration(),
+        storageSource: String? = nil
     ) async throws -> TestRegistry {
         _ = sweptStaleFolders
         let paths = Paths(root: "\(temporaryDirectory)/\(folderPrefix)\(getpid())-\(UUID().uuidString)")
@@ -172,6 +183,10 @@ public final class TestRegistry: Sendable {
         do {
             for folder in [paths.root, paths.storage, paths.secrets] {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            if let storageSource {
+                // `cp -a SRC/. DST`: the contents, with times, on a thread of its own.
+                _ = try await ToolRunner.run("/bin/cp", ["-a", storageSource + "/.", paths.storage])
             }
             let username = mode.hasCredentials ? "user-" + TestCertificates.randomHex(bytes: 4) : nil
             let password = mode.hasCredentials ? TestCertificates.randomHex(bytes: 16) : nil
