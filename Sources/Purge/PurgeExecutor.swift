@@ -62,81 +62,119 @@ public struct PurgeExecutor: Sendable {
     /// Deletes what may still go in one repository; true when it stopped on an interruption.
     private func execute(_ run: RepositoryRun, repository: RepositoryInventory) async -> Bool {
         let name = repository.name
-        let current: [String: Digest]
-        do {
-            current = try await resolveAll(repository: name)
-        } catch {
-            run.stop("could not re-check the repository: \(Self.text(error))")
-            return false
-        }
-        let decision = RecheckDecision(plan: run.plan, repository: repository, current: current)
-        for (target, reason) in decision.skipped { run.record(target, .skipped(reason: reason)) }
-
-        // Referrers, then indexes, then images: each phase ends before the next starts, so a
-        // subject never goes before its referrers, nor a child before its index. Within a phase
-        // the deletions are independent and run concurrently, a chunk at a time: the chunk's
-        // journal entries are synced in one write first, and a stop takes effect between chunks.
-        let phases = Dictionary(grouping: decision.manifestsToGo, by: RecheckDecision.rank).sorted { $0.key < $1.key }
-        for (_, manifests) in phases {
-            for chunk in Self.chunks(manifests, of: parallelism) {
-                if stopRequested {
-                    run.leaveRest("interrupted")
-                    return true
-                }
-                let entries = chunk.map { manifest in
-                    entry(
-                        repository, digest: manifest.digest, operation: .manifest,
-                        tags: decision.tagsOf[manifest.digest] ?? [])
-                }
-                do {
-                    try await journal?.append(contentsOf: entries)
-                } catch {
-                    run.stop(Self.stopReason(error, action: "delete") ?? Self.text(error))
-                    return false
-                }
-                let results = await concurrently(chunk) { manifest in
-                    try await client.deleteManifest(repository: name, digest: manifest.digest)
-                }
-                var stopReason: String?
-                for (manifest, result) in zip(chunk, results) {
-                    let tags = (decision.tagsOf[manifest.digest] ?? []).filter { decision.tagsToGo[$0] != nil }
-                    switch result {
-                    case .success:
-                        run.record(.manifest(manifest.digest), .deleted)
-                        for tag in tags { run.record(.tag(tag), .deleted) }
-                    case .failure(let error as RegistryError) where error.kind == .notFound:
-                        run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
-                        for tag in tags { run.record(.tag(tag), .skipped(reason: "already gone")) }
-                    case .failure(let error):
-                        run.record(.manifest(manifest.digest), .failed(error: Self.text(error)))
-                        for tag in tags {
-                            run.record(
-                                .tag(tag), .failed(error: "its manifest \(manifest.digest.short) could not be deleted"))
-                        }
-                        stopReason = stopReason ?? Self.stopReason(error, action: "delete")
-                    }
-                }
-                if let stopReason {
-                    run.stop(stopReason)
-                    return false
-                }
+        // Referrers, then indexes, then images, then single tags: each phase ends before the next
+        // starts, so a subject never goes before its referrers, nor a child before its index. Each
+        // phase with work left begins with a fresh re-check of the repository, so what another
+        // writer changed before it (a tag re-pointed, a tag pushed onto a planned manifest) is seen.
+        for phase in 0...3 {
+            let remaining = run.remainingPlan()
+            let hasWork =
+                phase < 3
+                ? remaining.manifestsToDelete.contains { RecheckDecision.rank($0) == phase }
+                : !remaining.tagsToDelete.isEmpty
+            guard hasWork else { continue }
+            let current: [String: Digest]
+            do {
+                current = try await resolveAll(repository: name)
+            } catch {
+                run.stop("could not re-check the repository: \(Self.text(error))")
+                return false
+            }
+            let decision = RecheckDecision(plan: remaining, repository: repository, current: current)
+            for (target, reason) in decision.skipped { run.record(target, .skipped(reason: reason)) }
+            let end =
+                phase < 3
+                ? await deleteManifests(
+                    decision.manifestsToGo.filter { RecheckDecision.rank($0) == phase }, decision: decision, run: run,
+                    repository: repository)
+                : await deleteSingleTags(decision: decision, run: run, repository: repository)
+            switch end {
+            case .done: continue
+            case .interrupted: return true
+            case .stopped: return false
             }
         }
+        return false
+    }
 
+    private enum PhaseEnd {
+        case done
+        case interrupted
+        case stopped
+    }
+
+    /// One phase of manifests, concurrently, a chunk at a time: the chunk's journal entries are
+    /// synced in one write first, and a stop takes effect between chunks.
+    private func deleteManifests(
+        _ manifests: [ManifestVerdict], decision: RecheckDecision, run: RepositoryRun, repository: RepositoryInventory
+    ) async -> PhaseEnd {
+        let name = repository.name
+        for chunk in Self.chunks(manifests, of: parallelism) {
+            if stopRequested {
+                run.leaveRest("interrupted")
+                return .interrupted
+            }
+            let entries = chunk.map { manifest in
+                entry(
+                    repository, digest: manifest.digest, operation: .manifest,
+                    tags: decision.tagsOf[manifest.digest] ?? [])
+            }
+            do {
+                try await journal?.append(contentsOf: entries)
+            } catch {
+                run.stop(Self.stopReason(error, action: "delete") ?? Self.text(error))
+                return .stopped
+            }
+            let results = await concurrently(chunk) { manifest in
+                try await client.deleteManifest(repository: name, digest: manifest.digest)
+            }
+            var stopReason: String?
+            for (manifest, result) in zip(chunk, results) {
+                let tags = (decision.tagsOf[manifest.digest] ?? []).filter { decision.tagsToGo[$0] != nil }
+                switch result {
+                case .success:
+                    run.record(.manifest(manifest.digest), .deleted)
+                    for tag in tags { run.record(.tag(tag), .deleted) }
+                case .failure(let error as RegistryError) where error.kind == .notFound:
+                    run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
+                    for tag in tags { run.record(.tag(tag), .skipped(reason: "already gone")) }
+                case .failure(let error):
+                    run.record(.manifest(manifest.digest), .failed(error: Self.text(error)))
+                    for tag in tags {
+                        run.record(
+                            .tag(tag), .failed(error: "its manifest \(manifest.digest.short) could not be deleted"))
+                    }
+                    stopReason = stopReason ?? Self.stopReason(error, action: "delete")
+                }
+            }
+            if let stopReason {
+                run.stop(stopReason)
+                return .stopped
+            }
+        }
+        return .done
+    }
+
+    /// Planned tags whose manifest stays, removed one by one (each checked to still point where the
+    /// plan saw it right before it goes).
+    private func deleteSingleTags(
+        decision: RecheckDecision, run: RepositoryRun, repository: RepositoryInventory
+    ) async -> PhaseEnd {
+        let name = repository.name
         for chunk in Self.chunks(decision.singleTags, of: parallelism) {
             if stopRequested {
                 run.leaveRest("interrupted")
-                return true
+                return .interrupted
             }
             let entries = chunk.map { entry(repository, digest: $0.digest, operation: .tag, tags: [$0.tag]) }
             do {
                 try await journal?.append(contentsOf: entries)
             } catch {
                 run.stop(Self.stopReason(error, action: "delete") ?? Self.text(error))
-                return false
+                return .stopped
             }
             let results = await concurrently(chunk) { item in
-                try await client.deleteTag(repository: name, tag: item.tag)
+                try await client.deleteTag(repository: name, tag: item.tag, expecting: item.digest)
             }
             var stopReason: String?
             for (item, result) in zip(chunk, results) {
@@ -144,6 +182,8 @@ public struct PurgeExecutor: Sendable {
                 case .success: run.record(.tag(item.tag), .deleted)
                 case .failure(let error as RegistryError) where error.kind == .notFound:
                     run.record(.tag(item.tag), .skipped(reason: "already gone"))
+                case .failure(let error as RegistryError) where error.kind == .moved:
+                    run.record(.tag(item.tag), .skipped(reason: error.summary))
                 case .failure(let error):
                     run.record(.tag(item.tag), .failed(error: Self.text(error)))
                     stopReason = stopReason ?? Self.stopReason(error, action: "delete (or push, to untag)")
@@ -151,10 +191,10 @@ public struct PurgeExecutor: Sendable {
             }
             if let stopReason {
                 run.stop(stopReason)
-                return false
+                return .stopped
             }
         }
-        return false
+        return .done
     }
 
     /// Runs `operation` on every element at once (the client's limit bounds the requests) and
@@ -248,6 +288,16 @@ private final class RepositoryRun: @unchecked Sendable {
         let item = ExecutionItem(repository: plan.name, target: target, outcome: outcome)
         items.append(item)
         events?(.item(item))
+    }
+
+    /// The plan without what is settled already, for the next phase's re-check.
+    func remainingPlan() -> RepositoryPlan {
+        var remaining = plan
+        remaining.tags = plan.tags.filter { $0.action != .delete || !settled.contains(.tag($0.tag)) }
+        remaining.manifests = plan.manifests.filter {
+            $0.action != .delete || !settled.contains(.manifest($0.digest))
+        }
+        return remaining
     }
 
     /// Every planned item not settled yet is left undone, with `reason`.

@@ -33,8 +33,12 @@ extension RegistryClient {
     /// With nil, the first tag deletion decides: the registry's answer to a native tag delete (2xx,
     /// or 400/405 for "no tag delete") is remembered for the rest of the run. No probe request is
     /// ever sent for this, so listings and dry runs stay free of DELETEs.
+    ///
+    /// With `expecting`, the tag must still point to that digest when its deletion starts; one that
+    /// another writer moved meanwhile is left alone (`.moved`), so a race never takes their tag.
     public func deleteTag(
-        repository: String, tag: String, using method: RegistryCapabilities.TagDeletion? = nil
+        repository: String, tag: String, using method: RegistryCapabilities.TagDeletion? = nil,
+        expecting: Digest? = nil
     )
         async throws
     {
@@ -43,30 +47,31 @@ extension RegistryClient {
         let known = await learned.tagDeletion
         switch method ?? known {
         case .native?:
-            guard try await deleteTagNatively(repository: repository, tag: tag) else {
+            guard try await deleteTagNatively(repository: repository, tag: tag, expecting: expecting) else {
                 throw RegistryError(
                     .unsupported, "the registry cannot delete the tag \(repository):\(tag) on its own",
                     hint: "this registry has no tag delete; run without forcing native tag deletion")
             }
         case .placeholder?:
-            try await deleteTagByPlaceholder(repository: repository, tag: tag)
+            try await deleteTagByPlaceholder(repository: repository, tag: tag, expecting: expecting)
         case nil:
-            if try await deleteTagNatively(repository: repository, tag: tag) {
+            if try await deleteTagNatively(repository: repository, tag: tag, expecting: expecting) {
                 await learned.learn(tagDeletion: .native)
             } else {
                 await learned.learn(tagDeletion: .placeholder)
-                try await deleteTagByPlaceholder(repository: repository, tag: tag)
+                try await deleteTagByPlaceholder(repository: repository, tag: tag, expecting: expecting)
             }
         }
     }
 
     /// `DELETE /v2/<repo>/manifests/<tag>`: true when the tag is gone, false when the registry has no
     /// tag delete (400, or 405 once a delete by digest has shown that deleting is enabled).
-    private func deleteTagNatively(repository: String, tag: String) async throws -> Bool {
+    private func deleteTagNatively(repository: String, tag: String, expecting: Digest?) async throws -> Bool {
         let before = try await head(repository: repository, reference: tag)
         guard let before else {
             throw RegistryError(.notFound, "tag \(repository):\(tag) does not exist", status: 404)
         }
+        try Self.check(tag: tag, now: before.digest, expected: expecting)
         let url = try url("/v2/\(repository)/manifests/\(tag)")
         let scope = AccessScope.repository(repository, "delete")
         let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
@@ -103,7 +108,7 @@ extension RegistryClient {
     /// Moves the tag onto a unique placeholder manifest and deletes that by digest; puts the tag
     /// back when the second step fails (a tag left on the placeholder would be worse than one not
     /// deleted).
-    private func deleteTagByPlaceholder(repository: String, tag: String) async throws {
+    private func deleteTagByPlaceholder(repository: String, tag: String, expecting: Digest?) async throws {
         let original: Manifest
         do {
             original = try await manifest(repository: repository, reference: tag)
@@ -112,6 +117,7 @@ extension RegistryClient {
                 .notFound, "tag \(repository):\(tag) does not exist", status: error.status, url: error.url,
                 details: error.details)
         }
+        try Self.check(tag: tag, now: original.digest, expected: expecting)
         let placeholder = try Self.placeholderManifest()
         _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
         let digest = try await putManifest(
@@ -124,6 +130,12 @@ extension RegistryClient {
             try? await deleteManifest(repository: repository, digest: digest)
             throw error
         }
+    }
+
+    /// Refuses to touch a tag that moved away from the digest the caller planned for.
+    static func check(tag: String, now: Digest, expected: Digest?) throws(RegistryError) {
+        guard let expected, expected != now else { return }
+        throw RegistryError(.moved, "moved from \(expected.short) to \(now.short) since the re-check; left alone")
     }
 
     /// A minimal OCI manifest that no other tag can share: a random annotation makes its digest unique.

@@ -33,6 +33,8 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
         case notDeleted
         /// A listing ran past the page cap.
         case tooManyPages
+        /// A tag no longer points where the caller expected: someone else moved it. Not a failure.
+        case moved
     }
 
     /// One entry of the registry's `{"errors":[…]}` body.

@@ -7,8 +7,10 @@ enum Console {
     static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
 
     /// A result line (or lines) on stdout, escaped: names and text in it may come from a registry.
+    /// Written at once, not buffered, also into a pipe or a log: a run killed outright still leaves
+    /// a record of every deletion it reported.
     static func out(_ text: String) {
-        print(safe(text))
+        FileHandle.standardOutput.write(Data((safe(text) + "\n").utf8))
     }
 
     static func warn(_ message: String) {

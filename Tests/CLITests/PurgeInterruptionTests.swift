@@ -77,8 +77,10 @@ struct PurgeInterruptionTests {
                     let outcome = try await cli.withBackground(
                         FaultPurge.arguments(host: proxy.host, journal: journal, faulted: false)
                     ) { child in
+                        // Journal entries are written a chunk ahead of their DELETEs, so wait for the
+                        // registry's answers: the purge's own `Deleted` lines (stdout is line-buffered).
                         let deleting = try await FaultPurge.waitUntil(child) {
-                            FaultPurge.journalLineCount(journal) >= 3
+                            child.stdoutSoFar.components(separatedBy: "\nDeleted ").count > 3
                         }
                         #expect(deleting, "the purge ended before it could be interrupted: \(child.stderrSoFar)")
                         child.send(signal)

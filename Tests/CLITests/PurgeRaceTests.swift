@@ -20,6 +20,9 @@ struct PurgeRaceTests {
             let seeded = try await BulkSeed.push(layout, into: registry)
             let tags = try #require(seeded.tags[repository])
             let keptDigest = try #require(tags["prod"])
+            let otherKeptDigest = try #require(tags["keep-lts"])
+            // A re-point must move the tag: prod's own siblings go to keep-lts's manifest instead.
+            let target = { (tag: String) in tags[tag] == keptDigest ? otherKeptDigest : keptDigest }
             try await CLI.with { cli in
                 let dry = try await cli.run(
                     FaultPurge.arguments(host: registry.host, faulted: false, dryRun: true), timeout: .seconds(120))
@@ -66,7 +69,7 @@ struct PurgeRaceTests {
                         try await registry.withClient { client in
                             let pusher = FixturePusher(client: client)
                             for tag in repoint {
-                                try await pusher.retag(repository: repository, tag: tag, to: keptDigest)
+                                try await pusher.retag(repository: repository, tag: tag, to: target(tag))
                             }
                             for (tag, digest) in repush.sorted(by: { $0.key < $1.key }) {
                                 let manifest = try #require(bodies[digest])
@@ -80,6 +83,15 @@ struct PurgeRaceTests {
                     return (outcome, hits, proxy.host)
                 }
                 print("race: \(hits) of \(repoint.count + repush.count) writes landed before their item was deleted")
+                for tag in repoint {
+                    print("race: re-pointed \(tag) from \(tags[tag]?.short ?? "-") to \(target(tag).short)")
+                }
+                // What the purge said about each raced item, for when an expectation below fails.
+                let raced = repoint.map { "\(repository):\($0)" } + repush.values.map { "\(repository)@\($0)" }
+                for line in (outcome.stdoutText + outcome.stderrText).split(separator: "\n")
+                where raced.contains(where: { line.contains($0) }) {
+                    print("race: \(line)")
+                }
                 #expect(hits > 0, "every write came after its deletion: the race was not exercised")
                 #expect(outcome.exitedByItself && !outcome.timedOut, "\(outcome.summary)")
                 #expect(outcome.status == 0, "moved and re-tagged items are safety skips: \(outcome.summary)")
@@ -90,8 +102,8 @@ struct PurgeRaceTests {
                 let now = try await registry.tagMap(repository)
                 #expect(now["prod"] == keptDigest)
                 for tag in repoint {
-                    #expect(now[tag] == keptDigest, "re-pointed \(tag) was lost or moved")
-                    #expect(try await Skopeo.digest(registry, "\(repository):\(tag)") == keptDigest, "\(tag)")
+                    #expect(now[tag] == target(tag), "re-pointed \(tag) was lost or moved")
+                    #expect(try await Skopeo.digest(registry, "\(repository):\(tag)") == target(tag), "\(tag)")
                 }
                 for (tag, digest) in repush {
                     #expect(now[tag] == digest, "re-pushed \(tag) was lost with its manifest")
