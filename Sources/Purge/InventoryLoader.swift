@@ -136,45 +136,32 @@ public struct InventoryLoader: Sendable {
     /// Resolves every tag to its digest with one request per tag: a HEAD where the last load saw
     /// the tag (its manifest is probably cached), a GET by tag otherwise, which brings the digest
     /// and the verified body at once (the body goes into the cache, so reading manifests costs
-    /// nothing more). Docker Hub counts GETs as pulls, so there it is HEAD only. At most
-    /// `window` tasks exist at a time, however many tags the repository has.
+    /// nothing more). Docker Hub counts GETs as pulls, so there it is HEAD only. `TagResolution`
+    /// bounds the tasks and gives failed tags more rounds.
     private func resolve(
         repository: String, tags: [String], progress: (@Sendable (InventoryProgress) -> Void)?
     ) async throws -> [(String, Digest?)] {
         let hints = cache.tagHints(registry: client.endpoint.name, repository: repository)
         let headOnly = client.endpoint.apiHost == "registry-1.docker.io" || cache.directory == nil
-        let window = 64
-        return try await withThrowingTaskGroup(of: (String, Digest?).self) { group in
-            var pending = tags[...]
-            func startNext() {
-                guard let tag = pending.popFirst() else { return }
-                let useHEAD = headOnly || hints[tag] != nil
-                group.addTask {
-                    if useHEAD {
-                        return (tag, try await self.client.head(repository: repository, reference: tag)?.digest)
-                    }
-                    do {
-                        let manifest = try await self.client.manifest(repository: repository, reference: tag)
-                        self.cache.write(manifest.digest, body: manifest.body, mediaType: manifest.mediaType)
-                        return (tag, manifest.digest)
-                    } catch let error as RegistryError where error.kind == .notFound {
-                        return (tag, nil)
-                    }
-                }
+        let client = self.client
+        let cache = self.cache
+        return try await TagResolution.resolve(
+            tags,
+            progress: { done in
+                progress?(
+                    InventoryProgress(repository: repository, phase: "resolving tags", done: done, total: tags.count))
             }
-            for _ in 0..<window { startNext() }
-            var results: [(String, Digest?)] = []
-            results.reserveCapacity(tags.count)
-            for try await result in group {
-                results.append(result)
-                startNext()
-                if results.count % 25 == 0 || results.count == tags.count {
-                    progress?(
-                        InventoryProgress(
-                            repository: repository, phase: "resolving tags", done: results.count, total: tags.count))
-                }
+        ) { tag in
+            if headOnly || hints[tag] != nil {
+                return try await client.head(repository: repository, reference: tag)?.digest
             }
-            return results
+            do {
+                let manifest = try await client.manifest(repository: repository, reference: tag)
+                cache.write(manifest.digest, body: manifest.body, mediaType: manifest.mediaType)
+                return manifest.digest
+            } catch let error as RegistryError where error.kind == .notFound {
+                return nil
+            }
         }
     }
 

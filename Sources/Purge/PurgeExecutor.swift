@@ -228,14 +228,13 @@ public struct PurgeExecutor: Sendable {
     /// Every tag of the repository now, resolved to its digest.
     private func resolveAll(repository: String) async throws -> [String: Digest] {
         let tags = try await client.tags(repository: repository)
-        return try await withThrowingTaskGroup(of: (String, Digest?).self) { group in
-            for tag in tags {
-                group.addTask { (tag, try await client.head(repository: repository, reference: tag)?.digest) }
-            }
-            var result: [String: Digest] = [:]
-            for try await (tag, digest) in group { if let digest { result[tag] = digest } }
-            return result
+        let client = self.client
+        let resolved = try await TagResolution.resolve(tags) { tag in
+            try await client.head(repository: repository, reference: tag)?.digest
         }
+        var result: [String: Digest] = [:]
+        for (tag, digest) in resolved { if let digest { result[tag] = digest } }
+        return result
     }
 
     private func entry(

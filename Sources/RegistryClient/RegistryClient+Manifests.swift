@@ -24,7 +24,23 @@ extension RegistryClient {
     /// Fetches a manifest by tag or digest and verifies it: the bytes must hash to the digest it was
     /// requested by, and to `Docker-Content-Digest` when the registry sends one (sha256 or sha512).
     /// A manifest that cannot be verified is an error, so it never feeds a deletion decision.
+    ///
+    /// A mismatch is asked again twice: a proxy that mangled one answer in transit gives a good one
+    /// next time, while content that keeps failing verification stays an error. Nothing unverified
+    /// is ever returned.
     public func manifest(repository: String, reference: String) async throws -> Manifest {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await fetchManifest(repository: repository, reference: reference)
+            } catch let error as RegistryError where error.kind == .digestMismatch && attempt < 3 {
+                logger.debug("manifest failed verification, asking again", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func fetchManifest(repository: String, reference: String) async throws -> Manifest {
         let url = try url(
             "/v2/\(try Self.checked(repository: repository))/manifests/\(try Self.checked(reference: reference))")
         let scope = AccessScope.repository(repository, "pull")
