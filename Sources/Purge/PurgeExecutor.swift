@@ -136,8 +136,14 @@ public struct PurgeExecutor: Sendable {
                     run.record(.manifest(manifest.digest), .deleted)
                     for tag in tags { run.record(.tag(tag), .deleted) }
                 case .failure(let error as RegistryError) where error.kind == .notFound:
-                    run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
-                    for tag in tags { run.record(.tag(tag), .skipped(reason: "already gone")) }
+                    // "Not found" is only believed when the registry agrees on a second look.
+                    if let still = await stillThere(name, reference: manifest.digest.description) {
+                        run.record(.manifest(manifest.digest), .failed(error: still))
+                        for tag in tags { run.record(.tag(tag), .failed(error: still)) }
+                    } else {
+                        run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
+                        for tag in tags { run.record(.tag(tag), .skipped(reason: "already gone")) }
+                    }
                 case .failure(let error):
                     run.record(.manifest(manifest.digest), .failed(error: Self.text(error)))
                     for tag in tags {
@@ -161,7 +167,14 @@ public struct PurgeExecutor: Sendable {
         decision: RecheckDecision, run: RepositoryRun, repository: RepositoryInventory
     ) async -> PhaseEnd {
         let name = repository.name
-        for chunk in Self.chunks(decision.singleTags, of: parallelism) {
+        // The first tag goes alone: it teaches how this registry removes a tag. Placeholder untags
+        // all need the empty config blob, so it is uploaded once before the rest run concurrently
+        // (distribution mishandles concurrent uploads of one blob).
+        let first = Array(decision.singleTags.prefix(1))
+        let chunks =
+            (first.isEmpty ? [] : [first]) + Self.chunks(Array(decision.singleTags.dropFirst()), of: parallelism)
+        for (index, chunk) in chunks.enumerated() {
+            if index == 1 { try? await client.prepareTagDeletion(repository: name) }
             if stopRequested {
                 run.leaveRest("interrupted")
                 return .interrupted
@@ -181,7 +194,11 @@ public struct PurgeExecutor: Sendable {
                 switch result {
                 case .success: run.record(.tag(item.tag), .deleted)
                 case .failure(let error as RegistryError) where error.kind == .notFound:
-                    run.record(.tag(item.tag), .skipped(reason: "already gone"))
+                    if let still = await stillThere(name, reference: item.tag) {
+                        run.record(.tag(item.tag), .failed(error: still))
+                    } else {
+                        run.record(.tag(item.tag), .skipped(reason: "already gone"))
+                    }
                 case .failure(let error as RegistryError) where error.kind == .moved:
                     run.record(.tag(item.tag), .skipped(reason: error.summary))
                 case .failure(let error):
@@ -195,6 +212,12 @@ public struct PurgeExecutor: Sendable {
             }
         }
         return .done
+    }
+
+    /// Why an item the registry called "not found" is not gone, or nil when it really is.
+    private func stillThere(_ repository: String, reference: String) async -> String? {
+        guard let head = try? await client.head(repository: repository, reference: reference) else { return nil }
+        return "the registry answered 'not found' but it still resolves (to \(head.digest.short)); run again"
     }
 
     /// Runs `operation` on every element at once (the client's limit bounds the requests) and

@@ -132,6 +132,13 @@ extension RegistryClient {
         }
     }
 
+    /// Readies a batch of tag deletions: where they go by placeholder, the empty blob every
+    /// placeholder needs is uploaded once, before the deletions run concurrently.
+    public func prepareTagDeletion(repository: String) async throws {
+        guard await learned.tagDeletion == .placeholder else { return }
+        _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
+    }
+
     /// Refuses to touch a tag that moved away from the digest the caller planned for.
     static func check(tag: String, now: Digest, expected: Digest?) throws(RegistryError) {
         guard let expected, expected != now else { return }
