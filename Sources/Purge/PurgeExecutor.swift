@@ -94,6 +94,8 @@ public struct PurgeExecutor: Sendable {
             case .stopped: return false
             }
         }
+        // Every planned item has an outcome by now; anything without one is reported, not dropped.
+        run.leaveRest("no phase reached it")
         return false
     }
 
@@ -216,8 +218,13 @@ public struct PurgeExecutor: Sendable {
 
     /// Why an item the registry called "not found" is not gone, or nil when it really is.
     private func stillThere(_ repository: String, reference: String) async -> String? {
-        guard let head = try? await client.head(repository: repository, reference: reference) else { return nil }
-        return "the registry answered 'not found' but it still resolves (to \(head.digest.short)); run again"
+        do {
+            guard let head = try await client.head(repository: repository, reference: reference) else { return nil }
+            return "the registry answered 'not found' but it still resolves (to \(head.digest.short)); run again"
+        } catch {
+            // Unconfirmed is not done: the run says so, and the next one finds out.
+            return "the registry answered 'not found', and checking that failed: \(Self.text(error))"
+        }
     }
 
     /// Runs `operation` on every element at once (the client's limit bounds the requests) and

@@ -54,9 +54,11 @@ struct FaultProxyTests {
             try await registry.seedArticleScenario()
             let real = try #require(try await registry.tagMap("my-app")["4.0.0"])
             let options = FaultProxy.Options(
-                faultRate: 1, seed: 3, kinds: [kind], stallDuration: .seconds(3), retryAfterSeconds: 1...1)
+                faultRate: 1, seed: 3, kinds: [kind], stallDuration: .seconds(30), retryAfterSeconds: 1...1)
             try await FaultProxy.with(registry, options: options) { proxy in
-                let outcome = try await Self.getManifest(through: proxy, timeout: .milliseconds(700))
+                // Generous: the timeout bounds a whole request, and the full suite loads both cores.
+                // Only a stall (30 s) may reach it.
+                let outcome = try await Self.getManifest(through: proxy, timeout: .seconds(5))
                 #expect(proxy.statistics.requests == 1)
                 #expect(proxy.statistics.faults == [kind: 1])
                 #expect(proxy.statistics.faultsByMethod == ["GET": 1])
@@ -104,14 +106,14 @@ struct FaultProxyTests {
             try await registry.seedArticleScenario()
             let real = try #require(try await registry.tagMap("my-app")["4.0.0"])
             let options = FaultProxy.Options(
-                faultRate: 0.5, seed: 42, stallDuration: .seconds(2), retryAfterSeconds: 0...0)
+                faultRate: 0.5, seed: 42, stallDuration: .seconds(20), retryAfterSeconds: 0...0)
             func run(_ options: FaultProxy.Options) async throws -> [FaultKind?] {
                 try await FaultProxy.with(registry, options: options) { proxy in
                     var outcomes: [Result<HTTPResponseData, RegistryError>] = []
                     for number in 0..<40 {
                         outcomes.append(
                             try await Self.getManifest(
-                                through: proxy, method: number % 3 == 2 ? "HEAD" : "GET", timeout: .milliseconds(500)))
+                                through: proxy, method: number % 3 == 2 ? "HEAD" : "GET", timeout: .seconds(3)))
                     }
                     let sequence = proxy.faultSequence
                     #expect(sequence.count == 40)

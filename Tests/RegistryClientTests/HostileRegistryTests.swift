@@ -264,7 +264,9 @@ struct HostileRegistryTests {
     @Test("an endless body is cut at the size limit: catalog, tags and manifest are .tooLarge")
     func hugeBody() async throws {
         try await MisbehavingRegistry.with(mode: .hugeBody) { server in
-            try await Self.withClient(server) { client in
+            // The limit, not the clock, must end these: a timeout far above what 16 MiB on loopback
+            // takes, even with the full suite on both cores.
+            try await Self.withClient(server, timeout: .seconds(120)) { client in
                 let catalog = await Self.expectError { _ = try await client.repositories() }
                 #expect(catalog?.kind == .tooLarge)
                 let tags = await Self.expectError { _ = try await client.tags(repository: "app") }
