@@ -170,13 +170,32 @@ public struct PurgeExecutor: Sendable {
     ) async -> PhaseEnd {
         let name = repository.name
         // The first tag goes alone: it teaches how this registry removes a tag. Placeholder untags
-        // all need the empty config blob, so it is uploaded once before the rest run concurrently
-        // (distribution mishandles concurrent uploads of one blob).
+        // all need the empty config blob, so it is uploaded once before the rest, and they go one at
+        // a time: distribution 2.x was seen answering 404 to the DELETE of a placeholder it had just
+        // stored when several ran at once in one repository. Native tag deletes run concurrently.
         let first = Array(decision.singleTags.prefix(1))
-        let chunks =
-            (first.isEmpty ? [] : [first]) + Self.chunks(Array(decision.singleTags.dropFirst()), of: parallelism)
-        for (index, chunk) in chunks.enumerated() {
-            if index == 1 { try? await client.prepareTagDeletion(repository: name) }
+        let rest = Array(decision.singleTags.dropFirst())
+        for (index, chunk) in ([first] + [[]]).enumerated() {
+            let chunks: [[(tag: String, digest: Digest)]]
+            if index == 0 {
+                chunks = chunk.isEmpty ? [] : [chunk]
+            } else {
+                guard !rest.isEmpty else { break }
+                let placeholder = await client.learnedTagDeletion != .native
+                if placeholder { try? await client.prepareTagDeletion(repository: name) }
+                chunks = Self.chunks(rest, of: placeholder ? 1 : parallelism)
+            }
+            if let end = await deleteTagChunks(chunks, run: run, repository: repository) { return end }
+        }
+        return .done
+    }
+
+    /// Single-tag deletions, chunk by chunk; nil when all went through without a stop.
+    private func deleteTagChunks(
+        _ chunks: [[(tag: String, digest: Digest)]], run: RepositoryRun, repository: RepositoryInventory
+    ) async -> PhaseEnd? {
+        let name = repository.name
+        for chunk in chunks {
             if stopRequested {
                 run.leaveRest("interrupted")
                 return .interrupted
@@ -213,7 +232,7 @@ public struct PurgeExecutor: Sendable {
                 return .stopped
             }
         }
-        return .done
+        return nil
     }
 
     /// Why an item the registry called "not found" is not gone, or nil when it really is.

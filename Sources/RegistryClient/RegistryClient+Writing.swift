@@ -132,6 +132,11 @@ extension RegistryClient {
         }
     }
 
+    /// How this run removes tags, once a deletion has shown it (nil before).
+    public var learnedTagDeletion: RegistryCapabilities.TagDeletion? {
+        get async { await learned.tagDeletion }
+    }
+
     /// Readies a batch of tag deletions: where they go by placeholder, the empty blob every
     /// placeholder needs is uploaded once, before the deletions run concurrently.
     public func prepareTagDeletion(repository: String) async throws {

@@ -49,7 +49,7 @@ struct PurgeSoakTests {
         print("[soak \(Self.seconds(ContinuousClock.now - started)) s] " + text)
     }
 
-    @Test("10 % and 30 % faults: no deletion off the plan, honest exit status, convergence", .timeLimit(.minutes(10)))
+    @Test("10 % and 30 % faults: no deletion off the plan, honest exit status, convergence", .timeLimit(.minutes(25)))
     func soak() async throws {
         let layout = BulkSeed.Layout.soak()
         try await TestRegistry.with { reference in
@@ -79,7 +79,7 @@ struct PurgeSoakTests {
         // The plan, through a rate-0 proxy that sees every request a dry run sends.
         let (plan, dryStatistics, writes) = try await FaultProxy.with(reference) { proxy in
             let dry = try await cli.run(
-                FaultPurge.arguments(host: proxy.host, faulted: false, dryRun: true), timeout: .seconds(180))
+                FaultPurge.arguments(host: proxy.host, faulted: false, dryRun: true), timeout: .seconds(600))
             #expect(dry.status == 0, "\(dry.summary)")
             let writes = proxy.entries.filter { ["DELETE", "PUT", "POST", "PATCH"].contains($0.method) }
             return (FaultPurge.planned(dryRun: dry.stdoutText, host: proxy.host), proxy.statistics, writes)
@@ -130,7 +130,7 @@ struct PurgeSoakTests {
         let run = try await cli.run(
             FaultPurge.arguments(
                 host: reference.host, journal: FaultPurge.temporaryJournal("soak-reference"), faulted: false),
-            timeout: .seconds(300))
+            timeout: .seconds(900))
         let elapsed = clock.now - started
         #expect(run.status == 0, "\(run.summary.suffix(3000))")
         let deleted = FaultPurge.deleted(run.stdoutText, host: reference.host)
@@ -183,7 +183,7 @@ struct PurgeSoakTests {
                     if attempt > 1, previous != current {
                         let dry = try await dryRunCLI.run(
                             FaultPurge.arguments(host: registry.host, faulted: false, dryRun: true),
-                            timeout: .seconds(180))
+                            timeout: .seconds(600))
                         #expect(dry.status == 0, "\(dry.summary)")
                         runPlan = FaultPurge.planned(dryRun: dry.stdoutText, host: registry.host)
                         let unknown = runPlan.subtracting(plan).filter { item in
@@ -202,7 +202,7 @@ struct PurgeSoakTests {
                         FaultPurge.arguments(
                             host: proxy.host, journal: FaultPurge.temporaryJournal("soak-\(percent)-\(attempt)"),
                             faulted: true, retryBaseDelay: retryBaseDelay),
-                        timeout: .seconds(300))
+                        timeout: .seconds(900))
                     let elapsed = clock.now - started
                     let statistics = proxy.statistics.since(statisticsBefore)
                     let label = "\(percent) % faults, run \(attempt)"
