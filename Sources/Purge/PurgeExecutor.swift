@@ -67,7 +67,7 @@ public struct PurgeExecutor: Sendable {
         // phase with work left begins with a fresh re-check of the repository, so what another
         // writer changed before it (a tag re-pointed, a tag pushed onto a planned manifest) is seen.
         for phase in 0...3 {
-            let remaining = run.remainingPlan()
+            let remaining = run.remainingPlan(repository)
             let hasWork =
                 phase < 3
                 ? remaining.manifestsToDelete.contains { RecheckDecision.rank($0) == phase }
@@ -325,6 +325,8 @@ private final class RepositoryRun: @unchecked Sendable {
     let events: (@Sendable (ExecutionEvent) -> Void)?
     private(set) var items: [ExecutionItem] = []
     private var settled: Set<ExecutionItem.Target> = []
+    /// Settled without being deleted: failed, skipped or not done.
+    private var notDeleted: Set<ExecutionItem.Target> = []
 
     init(plan: RepositoryPlan, events: (@Sendable (ExecutionEvent) -> Void)?) {
         self.plan = plan
@@ -333,14 +335,20 @@ private final class RepositoryRun: @unchecked Sendable {
 
     func record(_ target: ExecutionItem.Target, _ outcome: ExecutionItem.Outcome) {
         guard settled.insert(target).inserted else { return }
+        if outcome != .deleted { notDeleted.insert(target) }
         let item = ExecutionItem(repository: plan.name, target: target, outcome: outcome)
         items.append(item)
         events?(.item(item))
     }
 
-    /// The plan without what is settled already, for the next phase's re-check.
-    func remainingPlan() -> RepositoryPlan {
+    /// The plan without what is settled already, for the next phase's re-check. A referrer tag
+    /// whose manifest was not deleted is no longer going: it survives, and holds its subject.
+    func remainingPlan(_ repository: RepositoryInventory) -> RepositoryPlan {
         var remaining = plan
+        remaining.referrerTagsDeleted = plan.referrerTagsDeleted.filter { tag in
+            guard let digest = repository.referrerTags[tag] else { return true }
+            return !notDeleted.contains(.manifest(digest))
+        }
         remaining.tags = plan.tags.filter { $0.action != .delete || !settled.contains(.tag($0.tag)) }
         remaining.manifests = plan.manifests.filter {
             $0.action != .delete || !settled.contains(.manifest($0.digest))

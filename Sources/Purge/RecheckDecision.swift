@@ -32,6 +32,11 @@ struct RecheckDecision: Sendable {
         for (tag, digest) in current.sorted(by: { $0.key < $1.key }) where tagsToGo[tag] == nil {
             if referrerTagsGoing.contains(tag) && repository.referrerTags[tag] == digest { continue }
             if spared[digest] == nil { spared[digest] = "tag \(tag) points to it" }
+            // A surviving referrer tag holds its subject: deleting the subject would orphan the
+            // referrer, which a later run could then never see as stale.
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag), spared[subject] == nil {
+                spared[subject] = "its referrer tag \(tag) survives"
+            }
         }
         // Everything a surviving manifest reaches stays too.
         var queue = Array(spared.keys)

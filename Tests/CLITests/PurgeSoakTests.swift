@@ -10,7 +10,7 @@ import Testing
 /// What must hold under faults (issue 7): (a) nothing is deleted that the plan did not show;
 /// (b) exit 0 means the result equals the reference, anything left undone means exit 1 with a
 /// `Left undone:` section naming each repository and the command to finish; (c) running the same
-/// purge again (at most three more times) converges to the reference and ends with exit 0.
+/// purge again (at most five more times) converges to the reference and ends with exit 0.
 ///
 /// The reference and the two faulted sequences run at the same time on their own registries:
 /// much of a purge is waiting (backoff, `Retry-After`, stalls), so this keeps the soak short.
@@ -151,7 +151,7 @@ struct PurgeSoakTests {
         return (expected, figures)
     }
 
-    /// Purges `registry` through a fault proxy, then again until it exits 0 (at most four runs),
+    /// Purges `registry` through a fault proxy, then again until it exits 0 (at most six runs),
     /// checking (a) and (b) after every run and (c) at the end.
     private func converge(
         _ registry: TestRegistry, rate: Double, seed: UInt64, plan: Set<String>,
@@ -176,7 +176,7 @@ struct PurgeSoakTests {
                 // the plan as it was, so its dry run is skipped.
                 var previous: RegistrySnapshot?
                 var current = before
-                for attempt in 1...4 where !finished {
+                for attempt in 1...6 where !finished {
                     // The first run's plan is the reference's: the registry is a copy of it. Later
                     // plans may hold placeholders (unique manifests a half-done untag left behind),
                     // never anything else the first plan did not have.
@@ -239,7 +239,7 @@ struct PurgeSoakTests {
                     }
                 }
                 // (c) Converged, and said so.
-                #expect(finished, "\(percent) % faults: still not exit 0 after 4 runs")
+                #expect(finished, "\(percent) % faults: still not exit 0 after 6 runs")
                 let expected = try await reference.value()
                 #expect(
                     current.differences(from: expected).isEmpty,
