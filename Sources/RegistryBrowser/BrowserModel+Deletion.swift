@@ -125,6 +125,8 @@ extension BrowserModel {
         execution = nil
         overlay = .result(result, scroll: 0)
         var commands: [BrowserCommand] = [.listRepositories]
+        // The deletion taught the client how this registry deletes: show it in the header.
+        if let first = repositoryNames?.first { commands.append(.probeCapabilities(repository: first)) }
         for name in loaded.keys.sorted() {
             loads[name] = .loading(nil)
             commands.append(.loadRepository(name))

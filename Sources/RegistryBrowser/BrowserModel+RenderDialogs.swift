@@ -11,20 +11,24 @@ extension BrowserModel {
         let itemCount = plan.affectedRepositories.reduce(0) {
             $0 + 1 + $1.tagsToDelete.count + $1.manifestsToDelete.count
         }
-        let rect = area.centered(width: 72, height: min(area.height, itemCount + 9))
-        let inner = buffer.panel(
-            rect, title: "Delete from \(configuration.registry)?", border: theme.dialogBorder, theme: theme)
-        var lines: [(String, Style)] = []
+        // The summary and the note are wrapped to the dialog, not cut: both say things that matter.
+        let width = 72
         let total =
             BrowserFormat.count(plan.tagCount, "tag") + " and " + BrowserFormat.count(plan.manifestCount, "manifest")
         let repositories = BrowserFormat.count(plan.affectedRepositories.count, "repository", "repositories")
-        lines.append(
-            (
-                "\(total) will be deleted in \(repositories) (~\(PlanReport.bytes(plan.bytesFreed)) freed"
-                    + "\(SpaceReclaim.of(registry: configuration.registry).freedSuffix)).", theme.bold
-            ))
+        let summary = TextWrap.lines(
+            "\(total) will be deleted in \(repositories) (~\(PlanReport.bytes(plan.bytesFreed)) freed"
+                + "\(SpaceReclaim.of(registry: configuration.registry).freedSuffix)).", width: width - 4)
+        let note = TextWrap.lines(
+            "Each deletion is journaled first; regsweep restore puts it back before garbage collection.",
+            width: width - 4)
+        let rect = area.centered(
+            width: width, height: min(area.height, itemCount + 7 + summary.count + note.count))
+        let inner = buffer.panel(
+            rect, title: "Delete from \(configuration.registry)?", border: theme.dialogBorder, theme: theme)
+        var lines: [(String, Style)] = summary.map { ($0, theme.bold) }
         // The list: every repository's counts, then its first items, within the room there is.
-        let room = max(2, inner.height - 7)
+        let room = max(2, inner.height - 5 - summary.count - note.count)
         var items: [(String, Style)] = []
         for repository in plan.affectedRepositories {
             items.append(
@@ -47,7 +51,7 @@ extension BrowserModel {
         lines.append(("", .plain))
         lines += items
         lines.append(("", .plain))
-        lines.append(("Each deletion is journaled first; regsweep restore puts it back before GC.", theme.dim))
+        lines += note.map { ($0, theme.dim) }
         if state.needsTypedCount {
             lines.append(
                 (

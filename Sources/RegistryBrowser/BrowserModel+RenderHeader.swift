@@ -42,7 +42,13 @@ extension BrowserModel {
         case false?: delete = "delete DISABLED"
         case nil: delete = "delete unknown"
         }
-        let tagDelete = capabilities.tagDeletion == .native ? "tag delete native" : "tag delete by placeholder"
+        let tagDelete =
+            switch capabilities.tagDeletion {
+            case .native?: "tag delete native"
+            case .placeholder?: "tag delete by placeholder"
+            // Learned from the first real deletion: no probe ever sends a DELETE.
+            case nil: "tag delete unknown"
+            }
         let referrers = capabilities.referrersAPI ? "referrers API" : "referrers by tag"
         return [delete, tagDelete, referrers].joined(separator: theme.separator)
     }

@@ -23,8 +23,9 @@ struct TableColumn: Equatable {
             used += 1 + column.width
         }
         var leftover = max(0, width - used)
-        // The name column grows first (to 32 columns), then the stretch column takes the rest.
-        if let name = chosen.firstIndex(where: { $0.id == .name || $0.id == .digest }) {
+        // The name column grows first (to 32 columns), then the stretch column takes the rest. A
+        // digest is always shown short (12 characters): growing it would only add blanks.
+        if let name = chosen.firstIndex(where: { $0.id == .name }) {
             let grow = min(leftover, max(0, 32 - chosen[name].width))
             chosen[name].width += grow
             leftover -= grow

@@ -166,7 +166,11 @@ struct DeletionTests {
         var model = BrowserFixture.model()
         model.press(.character("D"), .character("y"))
         let commands = model.update(.executionFinished(Screens.result))
-        #expect(commands.map(\.description) == ["list repositories", "load another-app", "load my-app"])
+        #expect(
+            commands.map(\.description) == [
+                "list repositories", "probe another-app", "load another-app", "load my-app",
+            ],
+            "the header learns what the deletion taught")
         #expect(model.execution == nil)
         #expect(model.context == .result)
         #expect(model.screen.contains("Journal: /state/regsweep/journal.jsonl"))

@@ -70,6 +70,21 @@ struct LoadingTests {
         #expect(model.press(.character("r")).map(\.description).contains("list repositories"))
     }
 
+    @Test("before any deletion the header says what is not known yet; after one, what it taught")
+    func learnedCapabilities() {
+        var model = Self.fresh()
+        _ = model.update(.repositoriesListed(["a"]))
+        _ = model.update(
+            .capabilitiesFound(
+                RegistryCapabilities(tagDeletion: nil, deleteEnabled: nil, referrersAPI: false, catalog: true)))
+        #expect(model.screen.contains("delete unknown · tag delete unknown · referrers by tag"))
+        _ = model.update(
+            .capabilitiesFound(
+                RegistryCapabilities(tagDeletion: .placeholder, deleteEnabled: true, referrersAPI: false, catalog: true)
+            ))
+        #expect(model.screen.contains("delete enabled · tag delete by placeholder"))
+    }
+
     @Test("a catalog failure is shown")
     func listingFailure() {
         var model = Self.fresh()
