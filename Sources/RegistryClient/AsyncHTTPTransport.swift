@@ -151,7 +151,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     static func classify(_ error: any Error, request: HTTPRequestData) -> RegistryError {
         if let error = error as? RegistryError { return error }
         let url = request.url.absoluteString
-        let host = SafeText.escape(request.url.host.map { h in request.url.port.map { "\(h):\($0)" } ?? h } ?? url)
+        let host = RegistryEndpoint.authority(of: request.url)
         let underlying = String(describing: error)
         if error is NIOTooManyBytesError {
             return RegistryError(

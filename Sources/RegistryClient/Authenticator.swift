@@ -103,12 +103,11 @@ actor Authenticator {
     /// own realm are harmless and allowed).
     private func checkRealm(_ realm: URL, scheme: String) throws(RegistryError) {
         guard scheme == "http" else { return }
-        let host = realm.host.map { h in realm.port.map { "\(h):\($0)" } ?? h } ?? ""
-        if RegistryEndpoint.isLoopback(host: host) { return }
+        if RegistryEndpoint.isLoopback(realm) { return }
         if credentials == .anonymous && endpoint.scheme == "http" { return }
         throw RegistryError(
             .refused,
-            "the registry's token service is on plain HTTP at \(SafeText.escape(host)); refusing to send credentials there",
+            "the registry's token service is on plain HTTP at \(RegistryEndpoint.authority(of: realm)); refusing to send credentials there",
             status: 401, url: realm.absoluteString,
             hint: "the password would cross the network unencrypted; the registry should name an https:// realm")
     }

@@ -219,9 +219,7 @@ public final class RegistryClient: Sendable {
                 hint: "the registry or something in front of it is misbehaving")
         }
         if scheme == "http" {
-            let host = next.host.map { name in next.port.map { "\(name):\($0)" } ?? name } ?? ""
-            let plainAllowed =
-                endpoint.scheme == "http" && (RegistryEndpoint.isLoopback(host: host) || !endpoint.isLoopback)
+            let plainAllowed = endpoint.scheme == "http" && (RegistryEndpoint.isLoopback(next) || !endpoint.isLoopback)
             guard plainAllowed else {
                 throw RegistryError(
                     .refused, "the registry redirected to plain HTTP at \(Self.origin(of: next)); refusing",
@@ -243,8 +241,7 @@ public final class RegistryClient: Sendable {
 
     /// `scheme://host:port` of a URL, escaped, for messages.
     static func origin(of url: URL) -> String {
-        let host = url.host.map { h in url.port.map { "\(h):\($0)" } ?? h } ?? "?"
-        return SafeText.escape("\(url.scheme ?? "?")://\(host)")
+        SafeText.escape("\(url.scheme ?? "?")://") + RegistryEndpoint.authority(of: url)
     }
 
     /// The error for a response that was not what the operation needed.

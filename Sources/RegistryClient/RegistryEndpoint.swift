@@ -71,6 +71,7 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { name }
 
+    /// Whether `host` (`HOST`, `HOST:PORT`, `[V6]:PORT`) is this machine.
     static func isLoopback(host: String) -> Bool {
         var bare = host
         if bare.hasPrefix("["), let end = bare.firstIndex(of: "]") {
@@ -78,6 +79,35 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
         } else if bare.filter({ $0 == ":" }).count == 1, let colon = bare.lastIndex(of: ":") {
             bare = String(bare[..<colon])
         }
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        return isLoopbackAddress(bare)
+    }
+
+    /// Whether a URL's host is this machine. It decides where plain HTTP and credentials may go,
+    /// so it parses addresses: `127.0.0.1.evil.example` is a name, not a loopback address.
+    public static func isLoopback(_ url: URL) -> Bool {
+        guard var host = url.host else { return false }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return isLoopbackAddress(host)
+    }
+
+    /// `localhost`, an IPv4 address in 127.0.0.0/8, or `::1`; a bare host without port or brackets.
+    static func isLoopbackAddress(_ host: String) -> Bool {
+        if host.lowercased() == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
+        }
+        return false
+    }
+
+    /// `host:port` of a URL for messages, with IPv6 addresses bracketed, escaped.
+    public static func authority(of url: URL) -> String {
+        guard var host = url.host else { return "?" }
+        if host.contains(":") && !host.hasPrefix("[") { host = "[\(host)]" }
+        return SafeText.escape(url.port.map { "\(host):\($0)" } ?? host)
     }
 }

@@ -87,23 +87,23 @@ struct HostileTransportTests {
     // MARK: Token realms
 
     @Test(
-        "Basic credentials never go over plain HTTP to a non-loopback token realm",
+        "Basic credentials never go over plain HTTP to a non-loopback token realm, whatever its name looks like",
         arguments: [
             RegistryEndpoint(name: registryHost, scheme: "https"),
             RegistryEndpoint(name: "127.0.0.1:5000", scheme: "http"),
-        ])
-    func plainHTTPRealm(endpoint: RegistryEndpoint) async throws {
+        ], ["auth.example.test", "127.0.0.1.evil.example", "127.attacker.net"])
+    func plainHTTPRealm(endpoint: RegistryEndpoint, realmHost: String) async throws {
         let transport = ScriptedTransport { request throws(RegistryError) in
-            if request.url.host == "auth.example.test" { return .json(["token": "t0ken", "expires_in": 300]) }
+            if request.url.host == realmHost { return .json(["token": "t0ken", "expires_in": 300]) }
             guard request.header("Authorization") == "Bearer t0ken" else {
                 return .registryError(
                     401, code: "UNAUTHORIZED", message: "token needed",
-                    headers: [("WWW-Authenticate", #"Bearer realm="http://auth.example.test/token",service="reg""#)])
+                    headers: [("WWW-Authenticate", #"Bearer realm="http://\#(realmHost)/token",service="reg""#)])
             }
             return .json(["name": "app", "tags": ["1.0"]])
         }
         _ = try? await Self.client(transport, endpoint: endpoint).tags(repository: "app")
-        let exposed = transport.requests.filter { $0.url.scheme == "http" && $0.url.host == "auth.example.test" }
+        let exposed = transport.requests.filter { $0.url.scheme == "http" && $0.url.host == realmHost }
             .filter { $0.header("Authorization") != nil }
         #expect(exposed.isEmpty, "Basic credentials went in clear to \(exposed.map(\.url))")
     }

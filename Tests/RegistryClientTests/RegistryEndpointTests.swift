@@ -79,4 +79,21 @@ struct RegistryEndpointTests {
         #expect(error?.kind == .invalidInput)
         #expect(error?.hint?.isEmpty == false)
     }
+
+    @Test("loopback means an address of this machine, not a name that starts like one")
+    func loopbackAddresses() throws {
+        for (text, loopback) in [
+            ("http://127.0.0.1:5000/v2/", true), ("http://127.9.8.7/", true), ("http://localhost/", true),
+            ("http://[::1]:5000/", true), ("http://127.0.0.1.evil.example/", false),
+            ("http://127.attacker.net/", false),
+            ("http://10.0.0.1/", false), ("http://[::2]/", false), ("http://1270.0.0.1/", false),
+        ] {
+            let url = try #require(URL(string: text))
+            #expect(RegistryEndpoint.isLoopback(url) == loopback, "\(text)")
+        }
+        #expect(throws: RegistryError.self) { try RegistryEndpoint.parse("http://127.0.0.1.evil.example") }
+        #expect(try RegistryEndpoint.parse("127.0.0.1.evil.example").scheme == "https")
+        #expect(try RegistryEndpoint.parse("[::1]:5000").scheme == "http")
+        #expect(RegistryEndpoint.authority(of: try #require(URL(string: "http://[::1]:5000/v2/"))) == "[::1]:5000")
+    }
 }
