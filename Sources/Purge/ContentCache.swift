@@ -33,6 +33,12 @@ public struct ContentCache: Sendable {
         return (body, type)
     }
 
+    /// Whether a digest has an entry (not read or verified: a hint that a HEAD will do).
+    public func contains(_ digest: Digest) -> Bool {
+        guard let file = path(digest) else { return false }
+        return FileManager.default.fileExists(atPath: file.path)
+    }
+
     /// Stores bytes under their digest. Failures are ignored: the cache only saves time. Folders
     /// are the user's only (0700) and files 0600: what a private registry holds stays private.
     public func write(_ digest: Digest, body: Data, mediaType: String?) {

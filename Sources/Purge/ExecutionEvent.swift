@@ -83,6 +83,10 @@ public struct ExecutionResult: Sendable {
             }
         }
     }
+    /// Planned items never tried: their repository stopped on an error, or the run was interrupted.
+    public var notDone: [ExecutionItem] {
+        items.filter { if case .notDone = $0.outcome { return true } else { return false } }
+    }
     /// Whether everything planned was done or skipped for a safety reason.
     public var succeeded: Bool { leftUndone.isEmpty && !interrupted }
 }

@@ -28,30 +28,20 @@ public struct InventoryLoader: Sendable {
     public func load(
         repositories names: [String], progress: (@Sendable (InventoryProgress) -> Void)? = nil
     ) async throws -> Inventory {
-        let loaded = await withTaskGroup(of: (String, Result<RepositoryInventory, any Error>).self) { group in
-            for name in names {
-                group.addTask {
-                    do {
-                        return (name, .success(try await self.load(repository: name, progress: progress)))
-                    } catch {
-                        return (name, .failure(error))
-                    }
-                }
+        let results = await Concurrently.results(names, window: max(1, names.count)) { name in
+            try await self.load(repository: name, progress: progress)
+        }
+        var all: [RepositoryInventory] = []
+        var unreadable: [String: String] = [:]
+        for (name, result) in zip(names, results) {
+            switch result {
+            case .success(let repository): all.append(repository)
+            case .failure(let error): unreadable[name] = ErrorText.of(error)
             }
-            var all: [RepositoryInventory] = []
-            var unreadable: [String: String] = [:]
-            for await (name, result) in group {
-                switch result {
-                case .success(let repository): all.append(repository)
-                case .failure(let error):
-                    unreadable[name] = (error as? RegistryError)?.description ?? SafeText.escape("\(error)")
-                }
-            }
-            return (all, unreadable)
         }
         try Task.checkCancellation()
-        var inventory = Inventory(registry: client.endpoint.name, repositories: loaded.0.sorted { $0.name < $1.name })
-        inventory.unreadable = loaded.1
+        var inventory = Inventory(registry: client.endpoint.name, repositories: all.sorted { $0.name < $1.name })
+        inventory.unreadable = unreadable
         return inventory
     }
 
@@ -63,8 +53,11 @@ public struct InventoryLoader: Sendable {
         let tagNames = try await client.tags(repository: name)
         progress?(InventoryProgress(repository: name, phase: "resolving tags", done: 0, total: tagNames.count))
         let resolved = try await resolve(repository: name, tags: tagNames, progress: progress)
-        for (tag, digest) in resolved {
-            guard let digest else {
+        // Manifests a GET by tag already brought, verified: read again from nowhere.
+        var fetched: [Digest: Manifest] = [:]
+        for (_, found) in resolved { if let manifest = found?.manifest { fetched[manifest.digest] = manifest } }
+        for (tag, found) in resolved {
+            guard let digest = found?.digest else {
                 repository.problems.append("tag \(tag) disappeared while listing")
                 continue
             }
@@ -82,13 +75,12 @@ public struct InventoryLoader: Sendable {
                 referrersOf[subject, default: []].insert(digest)
             }
         }
-        let allTags = Set(tagNames)
         while !frontier.isEmpty {
             progress?(
                 InventoryProgress(
                     repository: name, phase: "reading manifests", done: repository.manifests.count,
                     total: repository.manifests.count + frontier.count))
-            let records = try await fetchRecords(repository: name, digests: frontier, allTags: allTags)
+            let records = try await fetchRecords(repository: name, digests: frontier, fetched: fetched)
             var next = Set<Digest>()
             for (record, referrers) in records {
                 repository.manifests[record.digest] = record
@@ -140,7 +132,7 @@ public struct InventoryLoader: Sendable {
     /// bounds the tasks and gives failed tags more rounds.
     private func resolve(
         repository: String, tags: [String], progress: (@Sendable (InventoryProgress) -> Void)?
-    ) async throws -> [(String, Digest?)] {
+    ) async throws -> [(String, (digest: Digest, manifest: Manifest?)?)] {
         let hints = cache.tagHints(registry: client.endpoint.name, repository: repository)
         let headOnly = client.endpoint.apiHost == "registry-1.docker.io" || cache.directory == nil
         let client = self.client
@@ -151,14 +143,15 @@ public struct InventoryLoader: Sendable {
                 progress?(
                     InventoryProgress(repository: repository, phase: "resolving tags", done: done, total: tags.count))
             }
-        ) { tag in
-            if headOnly || hints[tag] != nil {
-                return try await client.head(repository: repository, reference: tag)?.digest
+        ) { tag -> (digest: Digest, manifest: Manifest?)? in
+            // A HEAD is enough where the manifest the tag had last time is still in the cache.
+            if headOnly || hints[tag].map(cache.contains) == true {
+                return try await client.head(repository: repository, reference: tag).map { ($0.digest, nil) }
             }
             do {
                 let manifest = try await client.manifest(repository: repository, reference: tag)
                 cache.write(manifest.digest, body: manifest.body, mediaType: manifest.mediaType)
-                return manifest.digest
+                return (manifest.digest, manifest)
             } catch let error as RegistryError where error.kind == .notFound {
                 return nil
             }
@@ -166,13 +159,15 @@ public struct InventoryLoader: Sendable {
     }
 
     private func fetchRecords(
-        repository: String, digests: Set<Digest>, allTags: Set<String>
+        repository: String, digests: Set<Digest>, fetched: [Digest: Manifest]
     ) async throws
         -> [(ManifestRecord, [Digest])]
     {
         try await withThrowingTaskGroup(of: (ManifestRecord, [Digest]).self) { group in
             for digest in digests {
-                group.addTask { try await self.record(repository: repository, digest: digest, allTags: allTags) }
+                group.addTask {
+                    try await self.record(repository: repository, digest: digest, fetched: fetched[digest])
+                }
             }
             var records: [(ManifestRecord, [Digest])] = []
             for try await record in group { records.append(record) }
@@ -180,12 +175,16 @@ public struct InventoryLoader: Sendable {
         }
     }
 
-    /// Reads one manifest (cache first), its config, and its referrers.
+    /// Reads one manifest (already fetched, else the cache, else the registry), its config, and —
+    /// where the registry has the referrers API — its referrers. (Tag-schema referrers come from
+    /// the `sha256-<hex>` indexes, which the walk loads as manifests anyway.)
     private func record(
-        repository: String, digest: Digest, allTags: Set<String>
+        repository: String, digest: Digest, fetched: Manifest?
     ) async throws -> (ManifestRecord, [Digest]) {
         let manifest: Manifest
-        if let cached = cache.read(digest),
+        if let fetched {
+            manifest = fetched
+        } else if let cached = cache.read(digest),
             let parsed = try? Manifest(body: cached.body, digest: digest, contentType: cached.mediaType)
         {
             manifest = parsed
@@ -210,11 +209,8 @@ public struct InventoryLoader: Sendable {
             record.time = Self.annotationTime(manifest.annotations) ?? .unknown
         }
         var referrers: [Digest] = []
-        if manifest.subject == nil, manifest.kind != .schema1 {
-            let useAPI = capabilities?.referrersAPI ?? false
-            let found = try await client.referrers(
-                repository: repository, digest: digest, knownTags: useAPI ? nil : allTags, useAPI: useAPI)
-            referrers = found.descriptors.map(\.digest)
+        if manifest.subject == nil, manifest.kind != .schema1, capabilities?.referrersAPI == true {
+            referrers = try await client.referrers(repository: repository, digest: digest).descriptors.map(\.digest)
         }
         return (record, referrers)
     }

@@ -106,7 +106,13 @@ public actor Journal {
     }
 
     /// Reads every entry of a journal file.
-    public static func read(path: String) throws(PurgeError) -> [JournalEntry] {
+    ///
+    /// A last line without its newline is a write that a kill cut short: the deletions it
+    /// describes were never sent (entries are synced before their DELETEs go out), so it is left
+    /// out, and `tornTail` hears how many bytes were ignored.
+    public static func read(
+        path: String, tornTail: ((Int) -> Void)? = nil
+    ) throws(PurgeError) -> [JournalEntry] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -117,7 +123,12 @@ public actor Journal {
         decoder.dateDecodingStrategy = .iso8601
         decoder.dataDecodingStrategy = .base64
         var entries: [JournalEntry] = []
-        for (number, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
+        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if let last = lines.last, !last.isEmpty {
+            tornTail?(last.count)
+            lines.removeLast()
+        }
+        for (number, line) in lines.enumerated() where !line.isEmpty {
             do {
                 entries.append(try decoder.decode(JournalEntry.self, from: Data(line)))
             } catch {

@@ -60,34 +60,77 @@ public struct PurgeExecutor: Sendable {
     private var stopRequested: Bool { Task.isCancelled || (stop?.isRequested ?? false) }
 
     /// Deletes what may still go in one repository; true when it stopped on an interruption.
+    ///
+    /// Referrers, then indexes, then images, then single tags: each phase ends before the next
+    /// starts, so a subject never goes before its referrers, nor a child before its index. A
+    /// manifest phase begins with a fresh re-check of the repository when anything was deleted
+    /// since the last one, so what another writer changed meanwhile (a tag re-pointed, a tag pushed
+    /// onto a planned manifest) is seen. The single-tag phase reuses the last re-check: each tag is
+    /// checked against the digest it is expected at as it goes (`deleteTag(…, expecting:)`).
     private func execute(_ run: RepositoryRun, repository: RepositoryInventory) async -> Bool {
         let name = repository.name
-        // Referrers, then indexes, then images, then single tags: each phase ends before the next
-        // starts, so a subject never goes before its referrers, nor a child before its index. Each
-        // phase with work left begins with a fresh re-check of the repository, so what another
-        // writer changed before it (a tag re-pointed, a tag pushed onto a planned manifest) is seen.
-        for phase in 0...3 {
+        var current: [String: Digest]?
+        for phase in DeletionPhase.allCases {
             let remaining = run.remainingPlan(repository)
             let hasWork =
-                phase < 3
-                ? remaining.manifestsToDelete.contains { RecheckDecision.rank($0) == phase }
-                : !remaining.tagsToDelete.isEmpty
+                phase == .singleTags
+                ? !remaining.tagsToDelete.isEmpty
+                : remaining.manifestsToDelete.contains { DeletionPhase.of($0) == phase }
             guard hasWork else { continue }
-            let current: [String: Digest]
-            do {
-                current = try await resolveAll(repository: name)
-            } catch {
-                run.stop("could not re-check the repository: \(Self.text(error))")
-                return false
+            if stopRequested {
+                run.leaveRest("interrupted")
+                return true
             }
-            let decision = RecheckDecision(plan: remaining, repository: repository, current: current)
+            if current == nil || (phase != .singleTags && run.deletedSinceCheck) {
+                do {
+                    current = try await resolveAll(repository: name)
+                    run.deletedSinceCheck = false
+                } catch {
+                    run.stop("could not re-check the repository: \(Self.text(error))")
+                    return false
+                }
+            }
+            let decision = RecheckDecision(plan: remaining, repository: repository, current: current ?? [:])
             for (target, reason) in decision.skipped { run.record(target, .skipped(reason: reason)) }
-            let end =
-                phase < 3
-                ? await deleteManifests(
-                    decision.manifestsToGo.filter { RecheckDecision.rank($0) == phase }, decision: decision, run: run,
-                    repository: repository)
-                : await deleteSingleTags(decision: decision, run: run, repository: repository)
+            let end: PhaseEnd
+            if phase == .singleTags {
+                end = await runChunks(
+                    decision.singleTags, run: run,
+                    entry: { entry(repository, digest: $0.digest, operation: .tag, tags: [$0.tag]) },
+                    send: { [client] item in
+                        try await client.deleteTag(repository: name, tag: item.tag, expecting: item.digest)
+                    },
+                    settle: { item, result in
+                        let (outcome, stop) = await settle(
+                            result, repository: name, reference: item.tag, action: "delete (or push, to untag)")
+                        run.record(.tag(item.tag), outcome)
+                        return stop
+                    })
+            } else {
+                end = await runChunks(
+                    decision.manifestsToGo.filter { DeletionPhase.of($0) == phase }, run: run,
+                    entry: {
+                        entry(
+                            repository, digest: $0.digest, operation: .manifest, tags: decision.tagsOf[$0.digest] ?? [])
+                    },
+                    send: { [client] manifest in
+                        try await client.deleteManifest(repository: name, digest: manifest.digest)
+                    },
+                    settle: { manifest, result in
+                        let (outcome, stop) = await settle(
+                            result, repository: name, reference: manifest.digest.description, action: "delete")
+                        run.record(.manifest(manifest.digest), outcome)
+                        // Its tags share its fate (a failure in their words).
+                        let tagOutcome: ExecutionItem.Outcome =
+                            if case .failed = outcome {
+                                .failed(error: "its manifest \(manifest.digest.short) could not be deleted")
+                            } else { outcome }
+                        for tag in decision.tagsOf[manifest.digest] ?? [] where decision.tagsToGo[tag] != nil {
+                            run.record(.tag(tag), tagOutcome)
+                        }
+                        return stop
+                    })
+            }
             switch end {
             case .done: continue
             case .interrupted: return true
@@ -105,134 +148,56 @@ public struct PurgeExecutor: Sendable {
         case stopped
     }
 
-    /// One phase of manifests, concurrently, a chunk at a time: the chunk's journal entries are
-    /// synced in one write first, and a stop takes effect between chunks.
-    private func deleteManifests(
-        _ manifests: [ManifestVerdict], decision: RecheckDecision, run: RepositoryRun, repository: RepositoryInventory
+    /// Deletes `items` concurrently, a chunk of `parallelism` at a time: the chunk's journal
+    /// entries are synced in one write first, and a stop takes effect between chunks. `settle`
+    /// records each result and returns why the repository must stop, if it must.
+    private func runChunks<Item: Sendable>(
+        _ items: [Item], run: RepositoryRun, entry: (Item) -> JournalEntry,
+        send: @escaping @Sendable (Item) async throws -> Void,
+        settle: (Item, Result<Void, any Error>) async -> String?
     ) async -> PhaseEnd {
-        let name = repository.name
-        for chunk in Self.chunks(manifests, of: parallelism) {
+        for chunk in Self.chunks(items, of: parallelism) {
             if stopRequested {
                 run.leaveRest("interrupted")
                 return .interrupted
             }
-            let entries = chunk.map { manifest in
-                entry(
-                    repository, digest: manifest.digest, operation: .manifest,
-                    tags: decision.tagsOf[manifest.digest] ?? [])
-            }
             do {
-                try await journal?.append(contentsOf: entries)
+                try await journal?.append(contentsOf: chunk.map(entry))
             } catch {
-                run.stop(Self.stopReason(error, action: "delete") ?? Self.text(error))
+                run.stop(
+                    "the journal could not be written (\(error.localizedDescription)); nothing more is deleted without a record"
+                )
                 return .stopped
             }
-            let results = await concurrently(chunk) { manifest in
-                try await client.deleteManifest(repository: name, digest: manifest.digest)
-            }
-            var stopReason: String?
-            for (manifest, result) in zip(chunk, results) {
-                let tags = (decision.tagsOf[manifest.digest] ?? []).filter { decision.tagsToGo[$0] != nil }
-                switch result {
-                case .success:
-                    run.record(.manifest(manifest.digest), .deleted)
-                    for tag in tags { run.record(.tag(tag), .deleted) }
-                case .failure(let error as RegistryError) where error.kind == .notFound:
-                    // "Not found" is only believed when the registry agrees on a second look.
-                    if let still = await stillThere(name, reference: manifest.digest.description) {
-                        run.record(.manifest(manifest.digest), .failed(error: still))
-                        for tag in tags { run.record(.tag(tag), .failed(error: still)) }
-                    } else {
-                        run.record(.manifest(manifest.digest), .skipped(reason: "already gone"))
-                        for tag in tags { run.record(.tag(tag), .skipped(reason: "already gone")) }
-                    }
-                case .failure(let error):
-                    run.record(.manifest(manifest.digest), .failed(error: Self.text(error)))
-                    for tag in tags {
-                        run.record(
-                            .tag(tag), .failed(error: "its manifest \(manifest.digest.short) could not be deleted"))
-                    }
-                    stopReason = stopReason ?? Self.stopReason(error, action: "delete")
-                }
-            }
-            if let stopReason {
-                run.stop(stopReason)
-                return .stopped
-            }
-        }
-        return .done
-    }
-
-    /// Planned tags whose manifest stays, removed one by one (each checked to still point where the
-    /// plan saw it right before it goes).
-    private func deleteSingleTags(
-        decision: RecheckDecision, run: RepositoryRun, repository: RepositoryInventory
-    ) async -> PhaseEnd {
-        let name = repository.name
-        // The first tag goes alone: it teaches how this registry removes a tag. Placeholder untags
-        // all need the empty config blob, so it is uploaded once before the rest, and they go one at
-        // a time: distribution 2.x was seen answering 404 to the DELETE of a placeholder it had just
-        // stored when several ran at once in one repository. Native tag deletes run concurrently.
-        let first = Array(decision.singleTags.prefix(1))
-        let rest = Array(decision.singleTags.dropFirst())
-        for (index, chunk) in ([first] + [[]]).enumerated() {
-            let chunks: [[(tag: String, digest: Digest)]]
-            if index == 0 {
-                chunks = chunk.isEmpty ? [] : [chunk]
-            } else {
-                guard !rest.isEmpty else { break }
-                let placeholder = await client.learnedTagDeletion != .native
-                if placeholder { try? await client.prepareTagDeletion(repository: name) }
-                chunks = Self.chunks(rest, of: placeholder ? 1 : parallelism)
-            }
-            if let end = await deleteTagChunks(chunks, run: run, repository: repository) { return end }
-        }
-        return .done
-    }
-
-    /// Single-tag deletions, chunk by chunk; nil when all went through without a stop.
-    private func deleteTagChunks(
-        _ chunks: [[(tag: String, digest: Digest)]], run: RepositoryRun, repository: RepositoryInventory
-    ) async -> PhaseEnd? {
-        let name = repository.name
-        for chunk in chunks {
-            if stopRequested {
-                run.leaveRest("interrupted")
-                return .interrupted
-            }
-            let entries = chunk.map { entry(repository, digest: $0.digest, operation: .tag, tags: [$0.tag]) }
-            do {
-                try await journal?.append(contentsOf: entries)
-            } catch {
-                run.stop(Self.stopReason(error, action: "delete") ?? Self.text(error))
-                return .stopped
-            }
-            let results = await concurrently(chunk) { item in
-                try await client.deleteTag(repository: name, tag: item.tag, expecting: item.digest)
-            }
+            let results = await Concurrently.results(chunk, window: chunk.count, send)
             var stopReason: String?
             for (item, result) in zip(chunk, results) {
-                switch result {
-                case .success: run.record(.tag(item.tag), .deleted)
-                case .failure(let error as RegistryError) where error.kind == .notFound:
-                    if let still = await stillThere(name, reference: item.tag) {
-                        run.record(.tag(item.tag), .failed(error: still))
-                    } else {
-                        run.record(.tag(item.tag), .skipped(reason: "already gone"))
-                    }
-                case .failure(let error as RegistryError) where error.kind == .moved:
-                    run.record(.tag(item.tag), .skipped(reason: error.summary))
-                case .failure(let error):
-                    run.record(.tag(item.tag), .failed(error: Self.text(error)))
-                    stopReason = stopReason ?? Self.stopReason(error, action: "delete (or push, to untag)")
-                }
+                if let reason = await settle(item, result) { stopReason = stopReason ?? reason }
             }
             if let stopReason {
                 run.stop(stopReason)
                 return .stopped
             }
         }
-        return nil
+        return .done
+    }
+
+    /// What one deletion's result means, and whether the repository must stop. "Not found" is
+    /// believed only when a second look agrees; a tag someone moved is left alone.
+    private func settle(
+        _ result: Result<Void, any Error>, repository: String, reference: String, action: String
+    ) async -> (ExecutionItem.Outcome, stop: String?) {
+        switch result {
+        case .success:
+            return (.deleted, nil)
+        case .failure(let error as RegistryError) where error.kind == .notFound:
+            if let still = await stillThere(repository, reference: reference) { return (.failed(error: still), nil) }
+            return (.skipped(reason: "already gone"), nil)
+        case .failure(let error as RegistryError) where error.kind == .moved:
+            return (.skipped(reason: error.summary), nil)
+        case .failure(let error):
+            return (.failed(error: Self.text(error)), Self.stopReason(error, action: action))
+        }
     }
 
     /// Why an item the registry called "not found" is not gone, or nil when it really is.
@@ -243,28 +208,6 @@ public struct PurgeExecutor: Sendable {
         } catch {
             // Unconfirmed is not done: the run says so, and the next one finds out.
             return "the registry answered 'not found', and checking that failed: \(Self.text(error))"
-        }
-    }
-
-    /// Runs `operation` on every element at once (the client's limit bounds the requests) and
-    /// returns the results in the elements' order.
-    private func concurrently<Element: Sendable>(
-        _ elements: [Element], _ operation: @escaping @Sendable (Element) async throws -> Void
-    ) async -> [Result<Void, any Error>] {
-        await withTaskGroup(of: (Int, Result<Void, any Error>).self) { group in
-            for (index, element) in elements.enumerated() {
-                group.addTask {
-                    do {
-                        try await operation(element)
-                        return (index, .success(()))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results = [Result<Void, any Error>](repeating: .success(()), count: elements.count)
-            for await (index, result) in group { results[index] = result }
-            return results
         }
     }
 
@@ -298,13 +241,12 @@ public struct PurgeExecutor: Sendable {
 
     /// Errors after which the rest of a repository cannot succeed either.
     static func stopReason(_ error: any Error, action: String) -> String? {
-        guard let error = error as? RegistryError else {
-            // The journal could not be written: deleting without a record is not allowed.
-            return "the journal could not be written (\(error)); nothing more is deleted without a record"
-        }
+        if error is CancellationError { return "cancelled" }
+        guard let error = error as? RegistryError else { return nil }
         switch error.kind {
         case .unauthorized, .forbidden: return permissionMessage(error, action: action)
         case .deleteDisabled: return "deletion is disabled on this registry: \(error.description)"
+        case .cancelled: return "cancelled"
         default: return nil
         }
     }
@@ -314,9 +256,7 @@ public struct PurgeExecutor: Sendable {
     }
 
     /// An error in words, safe for a terminal.
-    static func text(_ error: any Error) -> String {
-        (error as? RegistryError)?.description ?? SafeText.escape("\(error)")
-    }
+    static func text(_ error: any Error) -> String { ErrorText.of(error) }
 }
 
 /// The items of one repository's run, recorded as they happen.
@@ -325,6 +265,8 @@ private final class RepositoryRun: @unchecked Sendable {
     let events: (@Sendable (ExecutionEvent) -> Void)?
     private(set) var items: [ExecutionItem] = []
     private var settled: Set<ExecutionItem.Target> = []
+    /// Whether anything was deleted since the last re-check (which is then out of date).
+    var deletedSinceCheck = false
     /// Settled without being deleted: failed, skipped or not done.
     private var notDeleted: Set<ExecutionItem.Target> = []
 
@@ -335,7 +277,7 @@ private final class RepositoryRun: @unchecked Sendable {
 
     func record(_ target: ExecutionItem.Target, _ outcome: ExecutionItem.Outcome) {
         guard settled.insert(target).inserted else { return }
-        if outcome != .deleted { notDeleted.insert(target) }
+        if outcome == .deleted { deletedSinceCheck = true } else { notDeleted.insert(target) }
         let item = ExecutionItem(repository: plan.name, target: target, outcome: outcome)
         items.append(item)
         events?(.item(item))

@@ -8,7 +8,7 @@ import RegistryClient
 struct RecheckDecision: Sendable {
     /// Planned tags that still point where the plan saw them.
     var tagsToGo: [String: Digest] = [:]
-    /// Planned manifests nothing surviving needs, referrers first, then indexes, then images.
+    /// Planned manifests nothing surviving needs, by digest (`DeletionPhase.of` orders their deletion).
     var manifestsToGo: [ManifestVerdict] = []
     /// Planned tags whose manifest stays: removed one by one, by name.
     var singleTags: [(tag: String, digest: Digest)] = []
@@ -54,9 +54,7 @@ struct RecheckDecision: Sendable {
                 manifestsToGo.append(manifest)
             }
         }
-        manifestsToGo.sort { a, b in
-            Self.rank(a) != Self.rank(b) ? Self.rank(a) < Self.rank(b) : a.digest < b.digest
-        }
+        manifestsToGo.sort { $0.digest < $1.digest }
         let going = Set(manifestsToGo.map(\.digest))
         for (tag, digest) in current where going.contains(digest) { tagsOf[digest, default: []].append(tag) }
         for key in tagsOf.keys { tagsOf[key]?.sort() }
@@ -64,9 +62,19 @@ struct RecheckDecision: Sendable {
             (tag: $0.key, digest: $0.value)
         }
     }
+}
 
-    /// Deletion order: referrers, then indexes, then images and children.
-    static func rank(_ manifest: ManifestVerdict) -> Int {
-        manifest.isReferrer ? 0 : (manifest.kind == .index ? 1 : 2)
+/// The phases of deleting in one repository, in their order: referrers go before their subject,
+/// indexes before their children.
+enum DeletionPhase: CaseIterable, Sendable {
+    case referrers
+    case indexes
+    case images
+    /// Tags whose manifest stays: removed one by one.
+    case singleTags
+
+    /// The phase a manifest goes in.
+    static func of(_ manifest: ManifestVerdict) -> DeletionPhase {
+        manifest.isReferrer ? .referrers : (manifest.kind == .index ? .indexes : .images)
     }
 }

@@ -12,28 +12,15 @@ public struct Restorer: Sendable {
 
     /// Restores in one pass, children before their index and subjects before their referrers
     /// (`RestoreOrder`). Running it twice is harmless: putting back what is there changes nothing.
-    /// An entry the registry refused because something it needs was missing is tried once more at
-    /// the end, after everything else is back.
+    /// Each manifest and tag is reported for itself, so a tag that could not be put back does not
+    /// hide that its manifest was.
     public func restore(
         entries: [JournalEntry], repositories: Set<String>? = nil, report: (@Sendable (ExecutionItem) -> Void)? = nil
     ) async -> [ExecutionItem] {
         let wanted = entries.filter { repositories?.contains($0.repository) ?? true }
         var items: [ExecutionItem] = []
-        var retry: [JournalEntry] = []
         for entry in RestoreOrder.sorted(wanted) {
-            let outcome = await restore(entry)
-            if case .missingDependency = outcome {
-                retry.append(entry)
-            } else {
-                for item in outcome.items(entry) {
-                    items.append(item)
-                    report?(item)
-                }
-            }
-        }
-        for entry in retry {
-            let outcome = await restore(entry)
-            for item in outcome.items(entry, explain: explanation(for: entry, in: wanted)) {
+            for item in await restore(entry, among: wanted) {
                 items.append(item)
                 report?(item)
             }
@@ -41,62 +28,46 @@ public struct Restorer: Sendable {
         return items
     }
 
-    private enum Outcome {
-        case restored(manifest: Bool, tags: [String])
-        /// The registry lacks something the manifest refers to (a child, a layer, the config).
-        case missingDependency(RegistryError)
-        case failed(String)
-
-        func items(_ entry: JournalEntry, explain: String? = nil) -> [ExecutionItem] {
-            let repository = entry.repository
-            switch self {
-            case .restored(let manifest, let tags):
-                return
-                    (manifest
-                    ? [ExecutionItem(repository: repository, target: .manifest(entry.digest), outcome: .restored)] : [])
-                    + tags.map { ExecutionItem(repository: repository, target: .tag($0), outcome: .restored) }
-            case .missingDependency(let error):
-                return [
-                    ExecutionItem(
-                        repository: repository, target: .manifest(entry.digest),
-                        outcome: .failed(error: explain ?? error.description))
-                ]
-            case .failed(let message):
-                return [
-                    ExecutionItem(
-                        repository: repository, target: .manifest(entry.digest), outcome: .failed(error: message))
-                ]
-            }
+    /// Puts one entry's manifest (for a manifest deletion) and then its tags back; stops at the
+    /// first refusal, which is reported with its cause.
+    private func restore(_ entry: JournalEntry, among entries: [JournalEntry]) async -> [ExecutionItem] {
+        func item(_ target: ExecutionItem.Target, _ outcome: ExecutionItem.Outcome) -> ExecutionItem {
+            ExecutionItem(repository: entry.repository, target: target, outcome: outcome)
         }
-    }
-
-    private func restore(_ entry: JournalEntry) async -> Outcome {
         guard entry.digest.matches(entry.manifest) else {
-            return .failed("the journal's copy of this manifest is damaged (it does not hash to its digest)")
+            return [
+                item(
+                    .manifest(entry.digest),
+                    .failed(error: "the journal's copy of this manifest is damaged (it does not hash to its digest)"))
+            ]
         }
-        do {
-            if entry.operation == .manifest {
+        var done: [ExecutionItem] = []
+        let steps: [(ExecutionItem.Target, String)] =
+            (entry.operation == .manifest ? [(.manifest(entry.digest), entry.digest.description)] : [])
+            + entry.tags.map { (.tag($0), $0) }
+        for (target, reference) in steps {
+            do {
                 try await client.putManifest(
-                    repository: entry.repository, reference: entry.digest.description, body: entry.manifest,
-                    mediaType: entry.mediaType)
+                    repository: entry.repository, reference: reference, body: entry.manifest, mediaType: entry.mediaType
+                )
+                done.append(item(target, .restored))
+            } catch {
+                let missing =
+                    (error as? RegistryError)?.details.contains {
+                        ["MANIFEST_BLOB_UNKNOWN", "BLOB_UNKNOWN", "MANIFEST_UNKNOWN"].contains($0.code)
+                    } ?? false
+                let message = missing ? explanation(for: entry, in: entries) : ErrorText.of(error)
+                done.append(item(target, .failed(error: message)))
+                break
             }
-            for tag in entry.tags {
-                try await client.putManifest(
-                    repository: entry.repository, reference: tag, body: entry.manifest, mediaType: entry.mediaType)
-            }
-            return .restored(manifest: entry.operation == .manifest, tags: entry.tags)
-        } catch let error as RegistryError {
-            let missing = error.details.contains {
-                ["MANIFEST_BLOB_UNKNOWN", "BLOB_UNKNOWN", "MANIFEST_UNKNOWN"].contains($0.code)
-            }
-            return missing ? .missingDependency(error) : .failed(error.description)
-        } catch {
-            return .failed(SafeText.escape("\(error)"))
         }
+        return done
     }
 
-    /// Why an entry still cannot be put back after everything else was: a child or subject that
-    /// neither the registry nor this journal has, or blobs that garbage collection removed.
+    /// Why the registry refused an entry for something missing: a child or subject that neither
+    /// the registry nor this journal has (entries come in dependency order, so one that is in the
+    /// journal was put back before, or failed before, with its own message), or blobs that garbage
+    /// collection removed.
     private func explanation(for entry: JournalEntry, in entries: [JournalEntry]) -> String {
         let journaled = Set(entries.filter { $0.repository == entry.repository }.map(\.digest))
         let dependencies = RestoreOrder.dependencies(of: entry)

@@ -72,8 +72,7 @@ public enum ResultReport {
         if result.interrupted { lines.append("Interrupted: the rest of the plan was not carried out.") }
         if !result.skips.isEmpty { lines.append("Number of skipped items: \(result.skips.count)") }
         if !result.failures.isEmpty { lines.append("Number of failed deletions: \(result.failures.count)") }
-        let notDone = result.leftUndone.count - result.failures.count
-        if notDone > 0 { lines.append("Number of planned deletions not done: \(notDone)") }
+        if !result.notDone.isEmpty { lines.append("Number of planned deletions not done: \(result.notDone.count)") }
         lines.append("Number of deleted tags: \(result.deletedTags.count)")
         lines.append("Number of deleted manifests: \(result.deletedManifests.count)")
         return lines.joined(separator: "\n")
@@ -122,7 +121,7 @@ public enum ResultReport {
             Document(
                 registry: result.registry, deletedTags: result.deletedTags.count,
                 deletedManifests: result.deletedManifests.count, failed: result.failures.count,
-                notDone: result.leftUndone.count - result.failures.count,
+                notDone: result.notDone.count,
                 skipped: result.skips.count, interrupted: result.interrupted, journal: result.journalPath, items: items)
         )
     }

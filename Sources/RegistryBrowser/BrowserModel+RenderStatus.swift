@@ -86,12 +86,13 @@ extension BrowserModel {
         }.sorted { $0.0 < $1.0 }
         guard let first = loading.first else {
             // The registry went away (or refused): say so where the eye goes, keep what is loaded.
-            if let listingError { return "catalog failed: \(listingError) (r retries) " }
+            // The way out first: the error text may be cut to fit.
+            if let listingError { return "catalog failed (r retries): \(listingError) " }
             let failed = loads.compactMap { name, state -> (String, String)? in
                 if case .failed(let error) = state { return (name, error) }
                 return nil
             }.sorted { $0.0 < $1.0 }
-            if let (name, error) = failed.first { return "\(name) failed: \(error) (r retries) " }
+            if let (name, error) = failed.first { return "\(name) failed (r retries): \(error) " }
             return ""
         }
         var text = "\(theme.spinner(tick)) loading \(BrowserFormat.count(loading.count, "repository", "repositories"))"

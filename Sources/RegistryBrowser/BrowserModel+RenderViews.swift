@@ -40,7 +40,7 @@ extension BrowserModel {
             rect, title: title + " (esc closes)", border: result.succeeded ? theme.plainBorder : theme.dialogBorder,
             theme: theme)
         var lines: [[(String, Style)]] = []
-        let notDone = result.items.filter { if case .notDone = $0.outcome { return true } else { return false } }
+        let notDone = result.notDone
         let summary =
             "Deleted \(BrowserFormat.count(result.deletedTags.count, "tag")) and "
             + "\(BrowserFormat.count(result.deletedManifests.count, "manifest"))\(theme.separator)"

@@ -21,8 +21,10 @@ public struct TLSOptions: Sendable, Equatable {
 /// redirects (the registry client follows them itself so it can drop credentials across hosts).
 public final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
-    private let requestTimeout: TimeAmount
+    /// How long one request may take, head and body (`withDeadline` enforces it; the client's own
+    /// deadline also ends the wait for the head, which cancellation alone was seen to do late).
     private let deadline: Duration
+    private let headDeadline: TimeAmount
 
     /// Creates a transport; call `shutdown()` when done (or use `withTransport`).
     ///
@@ -60,8 +62,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        self.requestTimeout = timeout
         self.deadline = requestTimeout
+        self.headDeadline = timeout
     }
 
     /// Runs `body` with a transport and always shuts it down afterwards.
@@ -87,12 +89,6 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequestData) async throws(RegistryError) -> HTTPResponseData {
-        for (name, value) in request.headers where !Self.isHeaderSafe(name) || !Self.isHeaderSafe(value) {
-            _ = value
-            throw RegistryError(
-                .invalidInput, "refusing to send a header with control characters (\(SafeText.escape(name)))",
-                url: request.url.absoluteString)
-        }
         do {
             return try await Self.withDeadline(deadline) { try await self.perform(request) }
         } catch {
@@ -105,11 +101,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
-        if let body = request.body {
-            outgoing.body = .bytes(ByteBuffer(bytes: body))
-            outgoing.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
-        }
-        let response = try await client.execute(outgoing, timeout: requestTimeout)
+        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await client.execute(outgoing, timeout: headDeadline)
         var headers: [(String, String)] = []
         for header in response.headers.prefix(Self.maxHeaders) { headers.append((header.name, header.value)) }
         // Also for HEAD: a body stream left unread ends the connection instead of returning it to
@@ -121,11 +114,6 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Headers kept from one response; a flood of them is cut, not stored.
     static let maxHeaders = 200
-
-    /// Whether a header name or value can go on the wire as it is (no CR, LF or other controls).
-    static func isHeaderSafe(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
-    }
 
     /// The request did not finish (head and body) in time.
     struct DeadlineExceeded: Error {}
@@ -149,7 +137,6 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// Turns transport errors into `RegistryError`s that say, in plain words, what failed and what
     /// to check. The transport's own text goes to `underlying` (shown with `--verbose`).
     static func classify(_ error: any Error, request: HTTPRequestData) -> RegistryError {
-        if let error = error as? RegistryError { return error }
         let url = request.url.absoluteString
         let host = RegistryEndpoint.authority(of: request.url)
         let underlying = String(describing: error)
@@ -163,12 +150,27 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 .timeout, "\(request.method) to \(host) did not finish in time", url: url,
                 hint: "check that the registry is up, or raise --timeout", underlying: underlying)
         }
+        if error is CancellationError {
+            // The caller gave up (Ctrl-C, a closed browser): not the network's fault, never retried.
+            return RegistryError(
+                .cancelled, "\(request.method) to \(host) was cancelled", url: url, underlying: underlying)
+        }
+        // The transport's own header check (its cases carry the names, so they are matched by
+        // text): nothing with CR, LF or other controls goes on the wire.
+        if error is HTTPClientError, underlying.contains("invalidHeaderField") {
+            return RegistryError(
+                .invalidInput, "refusing to send a header with control characters", url: url,
+                hint: "a token or header value was malformed; nothing was sent", underlying: underlying)
+        }
         if let clientError = error as? HTTPClientError {
             switch clientError {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout:
                 return RegistryError(
                     .timeout, "\(request.method) to \(host) timed out", url: url,
                     hint: "check that the registry is up, or raise --timeout", underlying: underlying)
+            case .cancelled:
+                return RegistryError(
+                    .cancelled, "\(request.method) to \(host) was cancelled", url: url, underlying: underlying)
             case .remoteConnectionClosed:
                 return RegistryError(
                     .unreachable, "\(host) closed the connection before answering", url: url,
@@ -200,14 +202,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
                     + "for a plain-HTTP registry use --plain-http",
                 underlying: underlying)
         }
-        if typeName.contains("HTTPParserError") || error is ChannelError {
+        if error is HTTPParserError || error is ChannelError {
             return RegistryError(
                 .unreachable, "the connection to \(host) broke off in the middle of an answer", url: url,
                 hint: "the registry or a proxy in front of it dropped the request; try again", underlying: underlying)
-        }
-        if error is CancellationError {
-            return RegistryError(
-                .unreachable, "\(request.method) to \(host) was cancelled", url: url, underlying: underlying)
         }
         return RegistryError(
             .unreachable, "cannot reach \(host)", url: url,

@@ -73,17 +73,20 @@ actor Authenticator {
             }
             try checkRealm(realm, scheme: realmScheme)
             scheme = .bearer(realm: realm, service: bearer.service)
-            // A token we already had was refused: the scope differs or it was revoked. Drop it.
+            // A token we had was refused: the scope differs or it was revoked, so drop it. But only
+            // the one this request carried: a request sent before the scheme was known (or with
+            // an older token) must not throw away the token another request just fetched.
             let ours = scope?.description ?? ""
             let key = bearer.scope ?? ours
-            tokens[key] = nil
-            tokens[ours] = nil
+            for candidate in [key, ours] where tokens[candidate].map({ sent == "Bearer " + $0.value }) ?? false {
+                tokens[candidate] = nil
+            }
             let token = try await token(for: key, realm: realm, service: bearer.service)
             if key != ours { tokens[ours] = token }
             return "Bearer " + token.value
         }
         if challenges.contains(where: { $0.scheme == "basic" }) {
-            let first = sent == nil || !(sent?.hasPrefix("Basic ") ?? false)
+            let first = !(sent?.hasPrefix("Basic ") ?? false)
             scheme = .basic
             guard let header = credentials.basicAuthorization else {
                 if case .identityToken = credentials {

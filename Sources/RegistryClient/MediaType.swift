@@ -14,6 +14,9 @@ public enum MediaType {
 
     /// Everything we ask for when fetching a manifest. Without the full list older registries
     /// convert to schema1 on the fly, which has a different digest than the stored manifest.
+    /// `manifestAccept` as one `Accept` header value, built once.
+    public static let manifestAcceptHeader = manifestAccept.joined(separator: ", ")
+
     public static let manifestAccept = [
         ociIndex, ociManifest, dockerManifestList, dockerManifest, dockerSchema1Signed, dockerSchema1,
     ]

@@ -35,17 +35,17 @@ extension RegistryClient {
             do {
                 return try await fetchManifest(repository: repository, reference: reference)
             } catch let error as RegistryError where error.kind == .digestMismatch && attempt < 3 {
+                // Only bytes that did not match are asked again; an unverifiable digest is not.
                 logger.debug("manifest failed verification, asking again", metadata: ["error": "\(error)"])
             }
         }
     }
 
     private func fetchManifest(repository: String, reference: String) async throws -> Manifest {
-        let url = try url(
-            "/v2/\(try Self.checked(repository: repository))/manifests/\(try Self.checked(reference: reference))")
+        let url = try manifestURL(repository: repository, reference: reference)
         let scope = AccessScope.repository(repository, "pull")
         let response = try await send(
-            "GET", url, scope: scope, headers: [("Accept", MediaType.manifestAccept.joined(separator: ", "))],
+            "GET", url, scope: scope, headers: [("Accept", MediaType.manifestAcceptHeader)],
             maxResponseBytes: Self.maxManifestBytes)
         guard response.status == 200 else {
             throw failure(
@@ -57,7 +57,9 @@ extension RegistryClient {
     }
 
     /// The digest a manifest response proves: the requested one and the header's, when given, must
-    /// both match the bytes; without either, the bytes' sha256.
+    /// both match the bytes; without either, the bytes' sha256. (`checked(reference:)` has already
+    /// refused requested digests of algorithms that cannot be verified.) A header of such an
+    /// algorithm proves nothing; it only counts when nothing else does.
     static func verifiedDigest(
         of response: HTTPResponseData, requested: Digest?, what: String, url: URL
     ) throws(RegistryError) -> Digest {
@@ -67,43 +69,48 @@ extension RegistryClient {
                 url: url.absoluteString,
                 hint: "the registry or a proxy altered it; it is not used, and nothing is deleted on its strength")
         }
-        var proven: Digest?
-        if let requested {
-            guard requested.isVerifiable else {
-                throw RegistryError(
-                    .digestMismatch,
-                    "\(what) uses the digest algorithm \(requested.algorithm), which cannot be verified",
-                    url: url.absoluteString, hint: "only sha256 and sha512 digests are trusted")
-            }
-            guard requested.matches(response.body) else {
-                throw mismatch("the digest it was requested by", "it hashes to \(Digest.sha256(of: response.body))")
-            }
-            proven = requested
+        // Each algorithm's hash of the body, computed once.
+        var hashes: [String: Digest] = [:]
+        func hash(_ algorithm: String) -> Digest {
+            if let known = hashes[algorithm] { return known }
+            let computed = algorithm == "sha512" ? Digest.sha512(of: response.body) : Digest.sha256(of: response.body)
+            hashes[algorithm] = computed
+            return computed
+        }
+        if let requested, hash(requested.algorithm) != requested {
+            throw mismatch("the digest it was requested by", "it hashes to \(hash(requested.algorithm))")
         }
         if let headerText = response.header("Docker-Content-Digest") {
-            guard let header = Digest(headerText.trimmingCharacters(in: .whitespaces)), header.isVerifiable,
-                header.matches(response.body)
-            else {
-                throw mismatch("its Docker-Content-Digest header", "\(SafeText.escape(String(headerText.prefix(160))))")
+            guard let header = contentDigest(of: response), header.isVerifiable || requested != nil else {
+                throw RegistryError(
+                    .invalidResponse,
+                    "\(what) came with a Docker-Content-Digest that cannot be verified (\(String(headerText.prefix(160))))",
+                    url: url.absoluteString, hint: "only sha256 and sha512 digests are trusted")
             }
-            if proven == nil { proven = header }
+            if header.isVerifiable, hash(header.algorithm) != header {
+                throw mismatch("its Docker-Content-Digest header", header.description)
+            }
+            if requested == nil { return header }
         }
-        return proven ?? Digest.sha256(of: response.body)
+        return requested ?? hash("sha256")
+    }
+
+    /// The `Docker-Content-Digest` header, parsed.
+    static func contentDigest(of response: HTTPResponseData) -> Digest? {
+        response.header("Docker-Content-Digest").flatMap { Digest($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// Resolves a tag (or digest) to a digest with HEAD, which does not count as a pull on Docker Hub.
     /// Falls back to GET (and verifies the bytes) when the registry sends no usable
     /// `Docker-Content-Digest`. Nil when it does not exist.
     public func head(repository: String, reference: String) async throws -> ManifestHead? {
-        let url = try url(
-            "/v2/\(try Self.checked(repository: repository))/manifests/\(try Self.checked(reference: reference))")
+        let url = try manifestURL(repository: repository, reference: reference)
         let scope = AccessScope.repository(repository, "pull")
-        let response = try await send(
-            "HEAD", url, scope: scope, headers: [("Accept", MediaType.manifestAccept.joined(separator: ", "))])
+        let response = try await send("HEAD", url, scope: scope, headers: [("Accept", MediaType.manifestAcceptHeader)])
         switch response.status {
         case 200:
             let type = response.header("Content-Type")
-            if let digest = response.header("Docker-Content-Digest").flatMap(Digest.init), digest.isVerifiable {
+            if let digest = Self.contentDigest(of: response), digest.isVerifiable {
                 if let requested = Digest(reference), requested != digest {
                     throw RegistryError(
                         .digestMismatch, "the registry answered for \(repository)@\(reference) with another digest",
@@ -124,35 +131,9 @@ extension RegistryClient {
         }
     }
 
-    /// A repository name fit for a request path, or an error naming it (escaped).
-    static func checked(repository: String) throws(RegistryError) -> String {
-        guard ReferenceGrammar.isValidRepository(repository) else {
-            throw RegistryError(
-                .invalidName, "'\(SafeText.escape(repository))' is not a valid repository name",
-                hint: "repository names are lowercase path components such as team/my-app")
-        }
-        return repository
-    }
-
-    /// A tag or digest fit for a request path, or an error naming it (escaped).
-    static func checked(reference: String) throws(RegistryError) -> String {
-        if reference.contains(":") {
-            guard Digest(reference) != nil else {
-                throw RegistryError(.invalidName, "'\(SafeText.escape(reference))' is not a valid digest")
-            }
-        } else {
-            guard ReferenceGrammar.isValidTag(reference) else {
-                throw RegistryError(
-                    .invalidName, "'\(SafeText.escape(reference))' is not a valid tag",
-                    hint: "tags are up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'")
-            }
-        }
-        return reference
-    }
-
     /// Fetches a blob (a config, never a layer: the size limit keeps it small) and verifies its digest.
     public func blob(repository: String, digest: Digest, maxBytes: Int = 8 << 20) async throws -> Data {
-        let url = try url("/v2/\(try Self.checked(repository: repository))/blobs/\(digest)")
+        let url = try blobURL(repository: repository, digest: digest)
         let scope = AccessScope.repository(repository, "pull")
         let response = try await send("GET", url, scope: scope, maxResponseBytes: maxBytes)
         guard response.status == 200 else {

@@ -5,7 +5,7 @@ extension RegistryClient {
     /// checks that it is gone: a registry that answers 202 and still serves the manifest did not
     /// delete it, and saying otherwise would be a lie in the report.
     public func deleteManifest(repository: String, digest: Digest) async throws {
-        let url = try url("/v2/\(try Self.checked(repository: repository))/manifests/\(digest)")
+        let url = try manifestURL(repository: repository, reference: digest.description)
         let scope = AccessScope.repository(repository, "delete")
         let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
         guard (200..<300).contains(response.status) else {
@@ -42,8 +42,6 @@ extension RegistryClient {
     )
         async throws
     {
-        _ = try Self.checked(repository: repository)
-        _ = try Self.checked(reference: tag)
         let known = await learned.tagDeletion
         switch method ?? known {
         case .native?:
@@ -53,13 +51,25 @@ extension RegistryClient {
                     hint: "this registry has no tag delete; run without forcing native tag deletion")
             }
         case .placeholder?:
-            try await deleteTagByPlaceholder(repository: repository, tag: tag, expecting: expecting)
+            try await learned.inTurn("placeholder " + repository) {
+                try await self.deleteTagByPlaceholder(repository: repository, tag: tag, expecting: expecting)
+            }
         case nil:
-            if try await deleteTagNatively(repository: repository, tag: tag, expecting: expecting) {
-                await learned.learn(tagDeletion: .native)
-            } else {
-                await learned.learn(tagDeletion: .placeholder)
-                try await deleteTagByPlaceholder(repository: repository, tag: tag, expecting: expecting)
+            // The first tag deletion teaches the method; the others wait for its answer.
+            let learnedNow = try await learned.inTurn("learn tag deletion") { () -> Bool in
+                guard await self.learned.tagDeletion == nil else { return false }
+                if try await self.deleteTagNatively(repository: repository, tag: tag, expecting: expecting) {
+                    await self.learned.learn(tagDeletion: .native)
+                } else {
+                    await self.learned.learn(tagDeletion: .placeholder)
+                    try await self.learned.inTurn("placeholder " + repository) {
+                        try await self.deleteTagByPlaceholder(repository: repository, tag: tag, expecting: expecting)
+                    }
+                }
+                return true
+            }
+            if !learnedNow {
+                try await deleteTag(repository: repository, tag: tag, using: method, expecting: expecting)
             }
         }
     }
@@ -71,8 +81,8 @@ extension RegistryClient {
         guard let before else {
             throw RegistryError(.notFound, "tag \(repository):\(tag) does not exist", status: 404)
         }
-        try Self.check(tag: tag, now: before.digest, expected: expecting)
-        let url = try url("/v2/\(repository)/manifests/\(tag)")
+        try Self.check(now: before.digest, expected: expecting)
+        let url = try manifestURL(repository: repository, reference: tag)
         let scope = AccessScope.repository(repository, "delete")
         let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
         if (200..<300).contains(response.status) {
@@ -117,9 +127,12 @@ extension RegistryClient {
                 .notFound, "tag \(repository):\(tag) does not exist", status: error.status, url: error.url,
                 details: error.details)
         }
-        try Self.check(tag: tag, now: original.digest, expected: expecting)
+        try Self.check(now: original.digest, expected: expecting)
         let placeholder = try Self.placeholderManifest()
-        _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
+        if await !learned.hasEmptyBlob(in: repository) {
+            _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
+            await learned.noteEmptyBlob(in: repository)
+        }
         let digest = try await putManifest(
             repository: repository, reference: tag, body: placeholder, mediaType: MediaType.ociManifest)
         do {
@@ -132,20 +145,8 @@ extension RegistryClient {
         }
     }
 
-    /// How this run removes tags, once a deletion has shown it (nil before).
-    public var learnedTagDeletion: RegistryCapabilities.TagDeletion? {
-        get async { await learned.tagDeletion }
-    }
-
-    /// Readies a batch of tag deletions: where they go by placeholder, the empty blob every
-    /// placeholder needs is uploaded once, before the deletions run concurrently.
-    public func prepareTagDeletion(repository: String) async throws {
-        guard await learned.tagDeletion == .placeholder else { return }
-        _ = try await uploadBlob(repository: repository, data: Data("{}".utf8))
-    }
-
     /// Refuses to touch a tag that moved away from the digest the caller planned for.
-    static func check(tag: String, now: Digest, expected: Digest?) throws(RegistryError) {
+    static func check(now: Digest, expected: Digest?) throws(RegistryError) {
         guard let expected, expected != now else { return }
         throw RegistryError(.moved, "moved from \(expected.short) to \(now.short) since the re-check; left alone")
     }
@@ -168,7 +169,7 @@ extension RegistryClient {
 
     /// Whether the repository already has a blob.
     public func blobExists(repository: String, digest: Digest) async throws -> Bool {
-        let url = try url("/v2/\(try Self.checked(repository: repository))/blobs/\(digest)")
+        let url = try blobURL(repository: repository, digest: digest)
         let scope = AccessScope.repository(repository, "pull", "push")
         let response = try await send("HEAD", url, scope: scope)
         return response.status == 200
@@ -219,8 +220,7 @@ extension RegistryClient {
     ) async throws
         -> Digest
     {
-        let url = try url(
-            "/v2/\(try Self.checked(repository: repository))/manifests/\(try Self.checked(reference: reference))")
+        let url = try manifestURL(repository: repository, reference: reference)
         let scope = AccessScope.repository(repository, "pull", "push")
         let response = try await send(
             "PUT", url, scope: scope, headers: [("Content-Type", mediaType)], body: body, maxResponseBytes: 1 << 20)
@@ -237,25 +237,18 @@ extension RegistryClient {
     /// listing or a dry run never sends a DELETE and works with read-only credentials.
     public func capabilities(repository: String) async throws -> RegistryCapabilities {
         let zero = "sha256:" + String(repeating: "0", count: 64)
-        let pull = AccessScope.repository(repository, "pull")
-        _ = try Self.checked(repository: repository)
         let referrers = await probe(
-            "GET", "/v2/\(repository)/referrers/\(zero)", scope: pull, headers: [("Accept", MediaType.ociIndex)])
-        let catalog = await probe("GET", "/v2/_catalog?n=1", scope: .catalog)
+            try url("/v2/\(try Self.checked(repository: repository))/referrers/\(zero)"),
+            scope: .repository(repository, "pull"), headers: [("Accept", MediaType.ociIndex)])
+        let catalog = await probe(
+            try url("/v2/_catalog", query: [URLQueryItem(name: "n", value: "1")]), scope: .catalog)
         return RegistryCapabilities(
             tagDeletion: await learned.tagDeletion, deleteEnabled: await learned.deleteEnabled,
-            referrersAPI: referrers?.code == 200, catalog: catalog?.code == 200)
+            referrersAPI: referrers == 200, catalog: catalog == 200)
     }
 
-    /// One capability probe: the status and error codes, or nil when the request itself failed.
-    private func probe(
-        _ method: String, _ path: String, scope: AccessScope, headers: [(String, String)] = []
-    ) async
-        -> (code: Int, details: [RegistryError.Detail])?
-    {
-        guard let url = URL(string: endpoint.baseURL + path),
-            let response = try? await send(method, url, scope: scope, headers: headers, maxResponseBytes: 1 << 20)
-        else { return nil }
-        return (response.status, RegistryError.details(from: response.body))
+    /// One capability probe (a GET): the status, or nil when the request itself failed.
+    private func probe(_ url: URL, scope: AccessScope, headers: [(String, String)] = []) async -> Int? {
+        try? await send("GET", url, scope: scope, headers: headers, maxResponseBytes: 1 << 20).status
     }
 }

@@ -294,15 +294,3 @@ public final class RegistryClient: Sendable {
         }
     }
 }
-
-/// What the registry showed it can do by answering real operations, so that no probe ever has to
-/// send a DELETE: a preview stays provably read-only.
-actor LearnedCapabilities {
-    /// How one tag is removed; nil until the first tag deletion decides it.
-    var tagDeletion: RegistryCapabilities.TagDeletion?
-    /// Whether deleting manifests works; nil until the first deletion answers.
-    var deleteEnabled: Bool?
-
-    func learn(tagDeletion: RegistryCapabilities.TagDeletion) { self.tagDeletion = tagDeletion }
-    func learn(deleteEnabled: Bool) { self.deleteEnabled = deleteEnabled }
-}

@@ -35,6 +35,8 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
         case tooManyPages
         /// A tag no longer points where the caller expected: someone else moved it. Not a failure.
         case moved
+        /// The caller cancelled the request (Ctrl-C, the browser closing); never retried.
+        case cancelled
     }
 
     /// One entry of the registry's `{"errors":[…]}` body.

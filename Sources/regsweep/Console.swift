@@ -13,6 +13,12 @@ enum Console {
         FileHandle.standardOutput.write(Data((safe(text) + "\n").utf8))
     }
 
+    /// JSON on stdout, as the encoder wrote it (it escapes control characters itself; consumers
+    /// need the exact values), unbuffered like every other result line.
+    static func json(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func warn(_ message: String) {
         FileHandle.standardError.write(Data("Warning: \(safe(message))\n".utf8))
     }
@@ -85,6 +91,6 @@ enum Console {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
+        json(String(decoding: data, as: UTF8.self))
     }
 }

@@ -52,7 +52,7 @@ struct PurgeCommand: AsyncParsableCommand {
                 case .text:
                     Console.out(PlanReport.dryRunText(plan))
                     for note in PlanReport.notes(plan) { Console.note(note) }
-                case .json: print(try PlanReport.json(plan))
+                case .json: Console.json(try PlanReport.json(plan))
                 }
                 return RunOutcome(result: nil, unreadable: inventory.unreadable)
             }
@@ -62,7 +62,7 @@ struct PurgeCommand: AsyncParsableCommand {
                     Console.out("Number of deleted tags: 0")
                     Console.out("Number of deleted manifests: 0")
                 } else {
-                    Console.out(
+                    Console.json(
                         try ResultReport.json(
                             ExecutionResult(registry: plan.registry, items: [], journalPath: nil, interrupted: false)))
                 }
@@ -72,7 +72,7 @@ struct PurgeCommand: AsyncParsableCommand {
             let result = await execute(plan: plan, inventory: inventory, client: client, journal: journalFile)
             switch output {
             case .text: Console.out(ResultReport.summary(result))
-            case .json: print(try ResultReport.json(result))
+            case .json: Console.json(try ResultReport.json(result))
             }
             Console.note(
                 "Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(client.endpoint.name))"

@@ -20,7 +20,11 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(help: "text or json") var output: OutputFormat = .text
 
     func run() async throws {
-        let entries = try Journal.read(path: journal)
+        let entries = try Journal.read(path: journal) { bytes in
+            Console.warn(
+                "the journal ends in an unfinished line (\(bytes) bytes, a run killed while writing it); "
+                    + "its deletions were never sent, so it is left out")
+        }
         guard !entries.isEmpty else {
             Console.out("The journal is empty: nothing to restore.")
             return
@@ -36,20 +40,17 @@ struct RestoreCommand: AsyncParsableCommand {
                 if case .failed = item.outcome { Console.error(line) }
             }
         }
-        let restoredTags = items.filter { $0.outcome == .restored && $0.target.isTag }.count
-        let restoredManifests = items.filter { $0.outcome == .restored && !$0.target.isTag }.count
-        let failed = items.filter { if case .failed = $0.outcome { return true } else { return false } }.count
+        let result = ExecutionResult(
+            registry: entries[0].registry, items: items, journalPath: journal, interrupted: false)
+        let restored = items.filter { $0.outcome == .restored }
         switch output {
         case .text:
-            Console.out("Number of restored tags: \(restoredTags)")
-            Console.out("Number of restored manifests: \(restoredManifests)")
-            if failed > 0 { Console.out("Number of failures: \(failed)") }
+            Console.out("Number of restored tags: \(restored.filter(\.target.isTag).count)")
+            Console.out("Number of restored manifests: \(restored.filter { !$0.target.isTag }.count)")
+            if !result.failures.isEmpty { Console.out("Number of failures: \(result.failures.count)") }
         case .json:
-            Console.out(
-                try ResultReport.json(
-                    ExecutionResult(
-                        registry: entries[0].registry, items: items, journalPath: journal, interrupted: false)))
+            Console.json(try ResultReport.json(result))
         }
-        if failed > 0 { throw ExitCode.failure }
+        if !result.failures.isEmpty { throw ExitCode.failure }
     }
 }

@@ -64,7 +64,8 @@ struct TagCommand: AsyncParsableCommand {
                                 time: Date(), registry: client.endpoint.name, repository: repository, operation: .tag,
                                 digest: manifest.digest, mediaType: manifest.mediaType, manifest: manifest.body,
                                 tags: [tag]))
-                        try await client.deleteTag(repository: repository, tag: tag)
+                        // The tag goes only while it is still the manifest just journaled.
+                        try await client.deleteTag(repository: repository, tag: tag, expecting: manifest.digest)
                         Console.out("Deleted \(client.endpoint.name)/\(repository):\(tag)")
                     } catch {
                         failed += 1

@@ -5,7 +5,7 @@ import Testing
 
 /// The real `regsweep` binary against a registry that cannot be trusted (issue 8): exit codes,
 /// time bounds, what reaches a terminal, and what reached the listeners.
-@Suite("CLI: hostile registry")
+@Suite("CLI: hostile registry", .timeLimit(.minutes(10)))
 struct CLIHostileTests {
     /// A finished run and how long it took.
     struct Run: Sendable {
@@ -58,10 +58,10 @@ struct CLIHostileTests {
             sourceLocation: sourceLocation)
     }
 
-    /// `expectClean`, plus exit 1 with an `Error:` line within `bound`.
+    /// `expectClean`, plus exit 1 with an `Error:` line. (A hang is caught by the child's own
+    /// limit in `run` and the suite's time limit, not by timing assertions.)
     static func expectFailure(
-        _ run: Run, _ server: MisbehavingRegistry, within bound: Duration = .seconds(30),
-        sourceLocation: SourceLocation = #_sourceLocation
+        _ run: Run, _ server: MisbehavingRegistry, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         expectClean(run, server, sourceLocation: sourceLocation)
         #expect(run.result.status == 1, "\(run.summary)", sourceLocation: sourceLocation)
@@ -69,7 +69,6 @@ struct CLIHostileTests {
         #expect(
             output.contains("Error") || output.lowercased().contains("failed"), "say what failed: \(run.summary)",
             sourceLocation: sourceLocation)
-        #expect(run.elapsed < bound, "\(run.summary)", sourceLocation: sourceLocation)
     }
 
     static let purgeAll = ["purge", "--filter", "app:.*", "--ago", "0d", "--untagged"]
@@ -337,15 +336,19 @@ struct CLIHostileTests {
 
     // MARK: Time and size bounds
 
-    @Test("a body trickling at 1 byte/s: --timeout 3 ends tag list and manifest list with exit 1 well within 30 s")
+    @Test("a body trickling at 1 byte/s: --timeout 3 ends tag list and manifest list with a timeout (exit 1)")
     func trickleBody() async throws {
         try await MisbehavingRegistry.with(mode: .trickleBody) { server in
             try await CLI.with { cli in
                 // Both at once: without a whole-request deadline each takes a minute or more.
                 async let tags = Self.run(cli, server, ["tag", "list", "--repository", "app"], timeout: 3)
                 async let manifests = Self.run(cli, server, ["manifest", "list", "--repository", "app"], timeout: 3)
-                Self.expectFailure(try await tags, server)
-                Self.expectFailure(try await manifests, server)
+                // The trickle would finish after ~35 s and succeed: exit 1 and a timeout mean the
+                // deadline covered the body.
+                for run in [try await tags, try await manifests] {
+                    Self.expectFailure(run, server)
+                    #expect(run.result.stderrText.contains("did not finish in time"), "\(run.summary)")
+                }
             }
         }
     }
@@ -355,7 +358,7 @@ struct CLIHostileTests {
         try await MisbehavingRegistry.with(mode: .endlessLinks) { server in
             try await CLI.with { cli in
                 let run = try await Self.run(cli, server, ["tag", "list", "--repository", "app"], limit: .seconds(300))
-                Self.expectFailure(run, server, within: .seconds(240))
+                Self.expectFailure(run, server)
                 #expect(run.result.stderrText.contains("page"), "\(run.summary)")
                 #expect(server.requests(on: .registry).count <= 10_010)
             }
@@ -369,11 +372,9 @@ struct CLIHostileTests {
                 let tags = try await Self.run(cli, server, ["tag", "list", "--repository", "app"])
                 Self.expectClean(tags, server)
                 #expect(tags.result.status == 0, "\(tags.summary)")
-                #expect(tags.elapsed < .seconds(60), "\(tags.summary)")
                 let repositories = try await Self.run(cli, server, ["repository", "list"])
                 Self.expectClean(repositories, server)
                 #expect(repositories.result.lines == ["app"], "\(repositories.summary)")
-                #expect(repositories.elapsed < .seconds(60), "\(repositories.summary)")
             }
         }
     }

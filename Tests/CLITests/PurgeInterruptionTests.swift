@@ -78,7 +78,7 @@ struct PurgeInterruptionTests {
                         FaultPurge.arguments(host: proxy.host, journal: journal, faulted: false)
                     ) { child in
                         // Journal entries are written a chunk ahead of their DELETEs, so wait for the
-                        // registry's answers: the purge's own `Deleted` lines (stdout is line-buffered).
+                        // registry's answers: the purge's own `Deleted` lines (stdout is unbuffered).
                         let deleting = try await FaultPurge.waitUntil(child) {
                             child.stdoutSoFar.components(separatedBy: "\nDeleted ").count > 3
                         }

@@ -4,15 +4,16 @@ import RegistryTestSupport
 import Testing
 
 /// The soak: a purge of a ~2,000-tag registry through the real binary, once fault-free (the
-/// reference) and on identical copies through the fault proxy at 10 % and 30 %, checking the
-/// registries afterwards through a fault-free client.
+/// reference) and on an identical copy through the fault proxy at 10 %, checking the registries
+/// afterwards through a fault-free client. (30 % is left out until a failed child delete after
+/// its index can no longer leave an invisible orphan: issue 7.)
 ///
 /// What must hold under faults (issue 7): (a) nothing is deleted that the plan did not show;
 /// (b) exit 0 means the result equals the reference, anything left undone means exit 1 with a
 /// `Left undone:` section naming each repository and the command to finish; (c) running the same
 /// purge again (at most five more times) converges to the reference and ends with exit 0.
 ///
-/// The reference and the two faulted sequences run at the same time on their own registries:
+/// The reference and the faulted sequence run at the same time on their own registries:
 /// much of a purge is waiting (backoff, `Retry-After`, stalls), so this keeps the soak short.
 @Suite("Purge soak under faults", .serialized)
 struct PurgeSoakTests {
@@ -49,7 +50,7 @@ struct PurgeSoakTests {
         print("[soak \(Self.seconds(ContinuousClock.now - started)) s] " + text)
     }
 
-    @Test("10 % and 30 % faults: no deletion off the plan, honest exit status, convergence", .timeLimit(.minutes(25)))
+    @Test("10 % faults: no deletion off the plan, honest exit status, convergence", .timeLimit(.minutes(25)))
     func soak() async throws {
         let layout = BulkSeed.Layout.soak()
         try await TestRegistry.with { reference in
@@ -58,24 +59,19 @@ struct PurgeSoakTests {
                 "seed: \(seeded.tagCount) tags, \(seeded.manifestCount) manifests in "
                     + "\(seeded.repositories.count) repositories, pushed in \(Self.seconds(seeded.duration)) s")
             let copyStarted = ContinuousClock.now
-            try await TestRegistry.with(copyingStorageOf: reference) { light in
-                try await TestRegistry.with(copyingStorageOf: reference) { heavy in
-                    // Identical by construction (BulkSeedTests compares a copy request by request).
-                    log("two storage copies started in \(Self.seconds(ContinuousClock.now - copyStarted)) s")
-                    try await CLI.with { cli in
-                        try await run(cli, reference: reference, copies: [light, heavy], seeded: seeded)
-                    }
+            try await TestRegistry.with(copyingStorageOf: reference) { copy in
+                // Identical by construction (BulkSeedTests compares a copy request by request).
+                log("a storage copy started in \(Self.seconds(ContinuousClock.now - copyStarted)) s")
+                try await CLI.with { cli in
+                    try await run(cli, reference: reference, copy: copy, seeded: seeded)
                 }
             }
         }
     }
 
     private func run(
-        _ cli: CLI, reference: TestRegistry, copies: [TestRegistry], seeded: BulkSeed.Contents
+        _ cli: CLI, reference: TestRegistry, copy: TestRegistry, seeded: BulkSeed.Contents
     ) async throws {
-        let fast = try await FaultPurge.supportsRetryBaseDelay(cli)
-        #expect(fast, "the binary does not accept --retry-base-delay MS; faulted runs use the default backoff")
-
         // The plan, through a rate-0 proxy that sees every request a dry run sends.
         let (plan, dryStatistics, writes) = try await FaultProxy.with(reference) { proxy in
             let dry = try await cli.run(
@@ -93,11 +89,10 @@ struct PurgeSoakTests {
         }
 
         let expected = Promise<RegistrySnapshot>()
-        // 30 % (copies[1], 0.3, 3030) is out for now: a child or referrer whose DELETE fails after
-        // its index went is left untagged, invisible to the next run, which then exits 0 with it
-        // still there. Issue 7 stays open for it; put the case back with the fix.
-        _ = copies[1]
-        let sequences: [(TestRegistry, Double, UInt64)] = [(copies[0], 0.1, 1010)]
+        // 30 % (seed 3030, on a second copy) is out for now: a child or referrer whose DELETE fails
+        // after its index went is left untagged, invisible to the next run, which then exits 0 with
+        // it still there. Issue 7 stays open for it; add the sequence back with the fix.
+        let sequences: [(TestRegistry, Double, UInt64)] = [(copy, 0.1, 1010)]
         let figures = try await withThrowingTaskGroup(of: (Int, [Figures]).self) { group in
             group.addTask {
                 do {
@@ -113,7 +108,7 @@ struct PurgeSoakTests {
                 group.addTask {
                     let figures = try await converge(
                         registry, rate: rate, seed: seed, plan: plan, expected: expected, seeded: seeded,
-                        dryRunCLI: cli, retryBaseDelay: fast)
+                        dryRunCLI: cli)
                     return (number + 1, figures)
                 }
             }
@@ -159,8 +154,7 @@ struct PurgeSoakTests {
     /// checking (a) and (b) after every run and (c) at the end.
     private func converge(
         _ registry: TestRegistry, rate: Double, seed: UInt64, plan: Set<String>,
-        expected reference: Promise<RegistrySnapshot>, seeded: BulkSeed.Contents, dryRunCLI: CLI,
-        retryBaseDelay: Bool
+        expected reference: Promise<RegistrySnapshot>, seeded: BulkSeed.Contents, dryRunCLI: CLI
     ) async throws -> [Figures] {
         let before = seeded.snapshot
         let percent = Int(rate * 100)
@@ -205,7 +199,7 @@ struct PurgeSoakTests {
                     let run = try await cli.run(
                         FaultPurge.arguments(
                             host: proxy.host, journal: FaultPurge.temporaryJournal("soak-\(percent)-\(attempt)"),
-                            faulted: true, retryBaseDelay: retryBaseDelay),
+                            faulted: true),
                         timeout: .seconds(900))
                     let elapsed = clock.now - started
                     let statistics = proxy.statistics.since(statisticsBefore)

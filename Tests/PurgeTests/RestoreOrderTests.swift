@@ -34,7 +34,7 @@ struct RestoreOrderTests {
     }
 
     @Test("children come back before their index, signatures before the tag-schema index that lists them")
-    func dependencies() {
+    func dependencies() throws {
         // Deleted in the executor's order: referrers, then indexes, then images.
         let subject = Self.entry(Self.image("subject"), tags: ["1.0"])
         let signature = Self.entry(Self.image("sig", subject: subject.digest))
@@ -49,13 +49,13 @@ struct RestoreOrderTests {
         let journal = [single, signature, referrersIndex, multiArch, amd64, arm64, subject]
 
         let order = RestoreOrder.sorted(journal).map(\.digest)
-        func position(_ entry: JournalEntry) -> Int { order.firstIndex(of: entry.digest) ?? -1 }
+        func position(_ entry: JournalEntry) throws -> Int { try #require(order.firstIndex(of: entry.digest)) }
         #expect(order.count == journal.count)
-        #expect(position(amd64) < position(multiArch))
-        #expect(position(arm64) < position(multiArch))
-        #expect(position(subject) < position(signature))
-        #expect(position(signature) < position(referrersIndex))
-        #expect(position(single) == order.count - 1, "single tags last")
+        #expect(try position(amd64) < position(multiArch))
+        #expect(try position(arm64) < position(multiArch))
+        #expect(try position(subject) < position(signature))
+        #expect(try position(signature) < position(referrersIndex))
+        #expect(try position(single) == order.count - 1, "single tags last")
     }
 
     @Test("within a level, later deletions come back first (the journal reversed)")
@@ -123,5 +123,38 @@ struct SpaceReclaimTests {
         #expect(SpaceReclaim.garbageCollection.note.contains("registry garbage-collect"))
         #expect(SpaceReclaim.garbageCollection.freedSuffix == " after garbage collection")
         #expect(SpaceReclaim.automatic(registry: "ACR").freedSuffix.isEmpty)
+    }
+}
+
+@Suite("Journal")
+struct JournalTests {
+    @Test("a last line cut short by a kill is left out and reported; whole lines before it are read")
+    func tornTail() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(path: path)
+        let entries = ["a", "b"].map { RestoreOrderTests.entry(RestoreOrderTests.image($0)) }
+        try await journal.append(contentsOf: entries)
+        await journal.close()
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"version":1,"time":"2026-"#.utf8))
+        try handle.close()
+        var ignored = 0
+        let read = try Journal.read(path: path) { ignored = $0 }
+        #expect(read.map(\.digest) == entries.map(\.digest))
+        #expect(ignored == 26)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test("a damaged line in the middle is an error naming it, not skipped")
+    func damagedMiddle() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("not json\n{}\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: PurgeError.self) { _ = try Journal.read(path: path) }
     }
 }

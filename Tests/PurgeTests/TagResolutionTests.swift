@@ -28,8 +28,8 @@ struct TagResolutionTests {
     func flakyOnce() async throws {
         let calls = Calls()
         let resolved = try await TagResolution.resolve(Self.tags, window: 8) { tag in
-            if tag.hasSuffix("7"), calls.next(tag) == 1 { throw RegistryError(.unreachable, "reset") }
-            _ = tag.hasSuffix("7") ? 0 : calls.next(tag)
+            let call = calls.next(tag)
+            if tag.hasSuffix("7") && call == 1 { throw RegistryError(.unreachable, "reset") }
             return Self.digest
         }
         #expect(resolved.count == Self.tags.count)
@@ -49,6 +49,14 @@ struct TagResolutionTests {
             }
         }
         #expect(calls.count("t42") == 3)
+    }
+
+    @Test("zero rounds means one: a failure is never dropped silently")
+    func zeroRounds() async {
+        await #expect(throws: RegistryError.self) {
+            _ = try await TagResolution.resolve(["a"], rounds: 0) { _ -> Digest? in throw RegistryError(.server, "503")
+            }
+        }
     }
 
     @Test("an error another round cannot fix fails at once")

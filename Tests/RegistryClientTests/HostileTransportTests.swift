@@ -4,7 +4,7 @@ import Testing
 
 /// The parts of issue 8 that need hosts other than loopback: an in-memory transport stands in for
 /// the network, so nothing is ever sent to those addresses.
-@Suite("Hostile registry: redirects, realms, pages and tokens (in memory)")
+@Suite("Hostile registry: redirects, realms, pages and tokens (in memory)", .timeLimit(.minutes(3)))
 struct HostileTransportTests {
     static let registryHost = "registry.example.test"
     static let credentials = Credentials.basic(username: "alice", password: "pw-SECRET-8")
@@ -158,8 +158,6 @@ struct HostileTransportTests {
             return .json([listing == "tags" ? "tags" : "repositories": ["p\(page)"]], headers: link)
         }
         let client = Self.client(transport)
-        let clock = ContinuousClock()
-        let started = clock.now
         let error = await #expect(throws: RegistryError.self) {
             if listing == "tags" {
                 _ = try await client.tags(repository: "app")
@@ -167,7 +165,6 @@ struct HostileTransportTests {
                 _ = try await client.repositories()
             }
         }
-        #expect(clock.now - started < .seconds(60))
         #expect(transport.requests.count <= 10_001, "read \(transport.requests.count) pages")
         #expect(error?.description.contains("page") == true, "\(String(describing: error))")
     }

@@ -105,6 +105,18 @@ struct RequestPathTests {
 
     // MARK: - Bearer
 
+    @Test("Bearer: fifty concurrent first requests, all answered 401, cost one token")
+    func concurrentFirstRequestsShareOneToken() async throws {
+        let registry = BearerRegistry()
+        let transport = ScriptedTransport { registry.respond($0) }
+        let client = Self.client(transport)
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<50 { group.addTask { try await client.tags(repository: "my-app") } }
+            for try await tags in group { #expect(tags == ["1.0", "latest"]) }
+        }
+        #expect(await client.tokensFetched == 1, "a late 401 must not throw away the token just fetched")
+    }
+
     @Test("Bearer: one 401, then one token per scope, cached and sent up front")
     func bearerTokenCachedPerScope() async throws {
         let registry = BearerRegistry()

@@ -30,7 +30,7 @@ enum FaultPurge {
     /// through the fault proxy, a short first backoff and per-request timeout.
     static func arguments(
         host: String, journal: String? = nil, filter: String = BulkSeed.purgeFilter, faulted: Bool,
-        retryBaseDelay: Bool = true, dryRun: Bool = false
+        dryRun: Bool = false
     ) -> [String] {
         var arguments = [
             "purge", "-r", host, "--filter", filter, "--ago", "0d", "--untagged", "--concurrency", "8",
@@ -40,19 +40,9 @@ enum FaultPurge {
         if faulted {
             // A stall holds a request for 1.5 s: a 1 s timeout turns it into a retryable failure
             // without spending the default minute on it.
-            arguments += ["--timeout", "1"]
-            if retryBaseDelay { arguments += ["--retry-base-delay", "20"] }
+            arguments += ["--timeout", "1", "--retry-base-delay", "20"]
         }
         return arguments
-    }
-
-    /// Whether the binary accepts the hidden `--retry-base-delay MS` option (a usage error, exit
-    /// 64, otherwise; the address is a closed port, so nothing is sent either way).
-    static func supportsRetryBaseDelay(_ cli: CLI) async throws -> Bool {
-        let probe = try await cli.run(
-            ["purge", "-r", "127.0.0.1:9", "--filter", "a:b", "--ago", "0d", "--dry-run", "--retry-base-delay", "20"],
-            timeout: .seconds(30))
-        return probe.status != 64
     }
 
     /// The `repo:tag` and `repo@digest` items of a dry run's plan (`HOST/repo:tag` lines).
@@ -108,7 +98,7 @@ enum FaultPurge {
     }
 
     /// Counts the journal's complete lines without decoding them (a run killed mid-write may leave
-    /// half a line, which `Journal.read` rightly refuses).
+    /// half a line, which `Journal.read` leaves out).
     static func journalLineCount(_ path: String) -> Int {
         guard let data = FileManager.default.contents(atPath: path) else { return 0 }
         return data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
