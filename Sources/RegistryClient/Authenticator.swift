@@ -224,25 +224,21 @@ actor Authenticator {
     /// Token requests are retried like any idempotent request: a token service that drops a
     /// connection or answers 503 once must not fail a long run.
     private func sendWithRetries(_ request: HTTPRequestData) async throws -> HTTPResponseData {
-        let started = ContinuousClock.now
-        var attempt = 0
+        // A token request, also the refresh grant's POST, changes nothing when repeated.
+        var schedule = RetrySchedule(policy: retry, method: "GET")
         while true {
-            attempt += 1
+            let delay: Duration
             do {
                 let response = try await transport.send(request)
-                guard RetryPolicy.isRetryable(status: response.status, method: "GET") else { return response }
-                let delay = retry.delay(afterAttempt: attempt, retryAfter: response.header("Retry-After"))
-                guard attempt < retry.maxAttempts, started.duration(to: .now) + delay < retry.deadline else {
-                    return response
-                }
-                try await Task.sleep(for: delay)
-            } catch let error as RegistryError where RetryPolicy.isRetryable(error, method: "GET") {
-                let delay = retry.delay(afterAttempt: attempt, retryAfter: nil)
-                guard attempt < retry.maxAttempts, started.duration(to: .now) + delay < retry.deadline else {
-                    throw error
-                }
-                try await Task.sleep(for: delay)
+                guard
+                    let wait = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After"))
+                else { return response }
+                delay = wait
+            } catch {
+                guard let wait = schedule.retry(after: error) else { throw error }
+                delay = wait
             }
+            try await Task.sleep(for: delay)
         }
     }
 }

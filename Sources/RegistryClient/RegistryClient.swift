@@ -92,13 +92,10 @@ public final class RegistryClient: Sendable {
         maxResponseBytes: Int = 16 << 20
     ) async throws -> HTTPResponseData {
         try requireOnRegistry(url, namedBy: "the request")
-        let started = ContinuousClock.now
-        var attempt = 0
-        var timeouts = 0
+        var schedule = RetrySchedule(policy: retry, method: method)
         var reauthenticated = false
         var authorization = try await authenticator.authorization(for: scope)
         while true {
-            attempt += 1
             let followed: Followed
             let sending = authorization
             do {
@@ -107,16 +104,11 @@ public final class RegistryClient: Sendable {
                         method, url, headers: headers, body: body, authorization: sending,
                         maxResponseBytes: maxResponseBytes)
                 }
-            } catch let error as RegistryError where RetryPolicy.isRetryable(error, method: method) {
-                let delay = retry.delay(afterAttempt: attempt, retryAfter: nil)
-                // A request that timed out tends to time out again: try it once more, not until the
-                // deadline, so that --timeout keeps meaning roughly how long a request may take.
-                if error.kind == .timeout { timeouts += 1 }
-                guard timeouts < RetryPolicy.maxTimeouts, mayRetry(attempt: attempt, after: delay, started: started)
-                else { throw error }
+            } catch let error as RegistryError {
+                guard let delay = schedule.retry(after: error) else { throw error }
                 logger.debug(
                     "retrying after a transport error",
-                    metadata: ["error": "\(error)", "delay": "\(delay)", "attempt": "\(attempt)"])
+                    metadata: ["error": "\(error)", "delay": "\(delay)", "failures": "\(schedule.failures)"])
                 try await Task.sleep(for: delay)
                 continue
             }
@@ -136,27 +128,18 @@ public final class RegistryClient: Sendable {
                     answering: response.header("WWW-Authenticate"), for: scope, url: url, sent: sending)
                 {
                     authorization = header
-                    attempt -= 1
                     continue
                 }
             }
-            if RetryPolicy.isRetryable(status: response.status, method: method) {
-                let delay = retry.delay(afterAttempt: attempt, retryAfter: response.header("Retry-After"))
-                if mayRetry(attempt: attempt, after: delay, started: started) {
-                    logger.info(
-                        "registry answered \(response.status), retrying",
-                        metadata: ["url": "\(SafeText.escape(Redaction.url(url.absoluteString)))", "delay": "\(delay)"])
-                    try await Task.sleep(for: delay)
-                    continue
-                }
+            if let delay = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After")) {
+                logger.info(
+                    "registry answered \(response.status), retrying",
+                    metadata: ["url": "\(SafeText.escape(Redaction.url(url.absoluteString)))", "delay": "\(delay)"])
+                try await Task.sleep(for: delay)
+                continue
             }
             return response
         }
-    }
-
-    /// Whether another attempt fits: attempts left, and its wait ends within the request's deadline.
-    private func mayRetry(attempt: Int, after delay: Duration, started: ContinuousClock.Instant) -> Bool {
-        attempt < retry.maxAttempts && started.duration(to: .now) + delay < retry.deadline
     }
 
     /// A response and where it finally came from.

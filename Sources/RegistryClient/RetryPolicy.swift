@@ -46,7 +46,7 @@ public struct RetryPolicy: Sendable {
         }
     }
 
-    /// GET, HEAD, PUT and DELETE may be repeated without changing the outcome (RFC 9110 §9.2.2).
+    /// GET, HEAD, PUT, DELETE and OPTIONS may be repeated without changing the outcome (RFC 9110 §9.2.2).
     public static func isIdempotent(_ method: String) -> Bool {
         ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(method)
     }
@@ -55,12 +55,13 @@ public struct RetryPolicy: Sendable {
     /// when it sent one (capped at `maxDelay`), else exponential backoff with full jitter so that
     /// many clients hitting one limit do not come back in lockstep.
     public func delay(afterAttempt attempt: Int, retryAfter: String?, now: Date = Date()) -> Duration {
+        let capMillis = Int64(maxDelay / .milliseconds(1))
         if let retryAfter, let seconds = Self.parseRetryAfter(retryAfter, now: now) {
-            return min(Self.duration(seconds: seconds, cap: maxDelay), maxDelay)
+            // Compared in Double before any conversion: a huge value cannot trap, it is the cap.
+            return .milliseconds(seconds * 1000 < Double(capMillis) ? Int64((seconds * 1000).rounded()) : capMillis)
         }
         let exponent = max(0, min(attempt - 1, 16))
-        let ceiling = min(baseDelay * (1 << exponent), maxDelay)
-        let ceilingMillis = max(1, Self.milliseconds(ceiling))
+        let ceilingMillis = max(1, min(Int64(baseDelay / .milliseconds(1)) << exponent, capMillis))
         return .milliseconds(Int64.random(in: ceilingMillis / 2...ceilingMillis))
     }
 
@@ -109,20 +110,4 @@ public struct RetryPolicy: Sendable {
     /// The most any `Retry-After` is taken to mean (a thousand years): only a bound that keeps the
     /// arithmetic finite. Waits are capped far lower by `maxDelay`.
     static let maxRetryAfter: Double = 31_536_000_000
-
-    /// Seconds as a `Duration`, saturating at `cap` instead of trapping on huge values.
-    static func duration(seconds: Double, cap: Duration) -> Duration {
-        guard seconds.isFinite, seconds > 0 else { return .zero }
-        let capSeconds = Double(milliseconds(cap)) / 1000
-        guard seconds < capSeconds else { return cap }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
-    }
-
-    /// Whole milliseconds of a duration, saturating.
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        if overflow { return seconds > 0 ? .max : .min }
-        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000_000_000).partialValue
-    }
 }
