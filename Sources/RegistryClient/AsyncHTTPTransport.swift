@@ -51,8 +51,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             }
         }
         if tls.insecure { tlsConfiguration.certificateVerification = .none }
-        // Milliseconds, so that a sub-second timeout is not rounded down to none.
-        let timeout = TimeAmount.milliseconds(max(1, Int64(requestTimeout / .milliseconds(1))))
+        let timeout = Self.timeAmount(requestTimeout)
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tlsConfiguration, redirectConfiguration: .disallow,
             timeout: .init(connect: min(.seconds(10), timeout), read: timeout))
@@ -64,6 +63,15 @@ public final class AsyncHTTPTransport: HTTPTransport {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.deadline = requestTimeout
         self.headDeadline = timeout
+    }
+
+    /// NIO's form of a timeout, in whole milliseconds so that a sub-second timeout is not rounded
+    /// down to none, and clamped to 1 ms … ~11.5 days (NIO keeps nanoseconds in an Int64; the
+    /// conversion of a larger figure would trap).
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let milliseconds = duration / .milliseconds(1)
+        guard milliseconds.isFinite else { return .milliseconds(1) }
+        return .milliseconds(Int64(min(max(milliseconds, 1), 1e9)))
     }
 
     /// Runs `body` with a transport and always shuts it down afterwards.

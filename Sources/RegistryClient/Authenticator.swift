@@ -23,6 +23,8 @@ actor Authenticator {
     private let transport: any HTTPTransport
     private let retry: RetryPolicy
     private let logger: Logger
+    /// The wall clock token lifetimes are measured against; tests move it instead of sleeping.
+    private let now: @Sendable () -> Date
     private var scheme: Scheme = .unknown
     private var tokens: [String: Token] = [:]
     private var inFlight: [String: Task<Token, any Error>] = [:]
@@ -34,8 +36,9 @@ actor Authenticator {
 
     init(
         credentials: Credentials, endpoint: RegistryEndpoint, transport: any HTTPTransport, retry: RetryPolicy,
-        logger: Logger
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.credentials = credentials
         self.endpoint = endpoint
         self.transport = transport
@@ -125,7 +128,7 @@ actor Authenticator {
     }
 
     private func token(for scope: String, realm: URL, service: String?) async throws -> Token {
-        if let token = tokens[scope], token.expires > Date() { return token }
+        if let token = tokens[scope], token.expires > now() { return token }
         if let task = inFlight[scope] { return try await task.value }
         let task = Task { try await self.fetchToken(scope: scope, realm: realm, service: service) }
         inFlight[scope] = task
@@ -211,7 +214,8 @@ actor Authenticator {
         if let refresh = answer.refresh_token, !refresh.isEmpty, Self.isHeaderSafe(refresh) { refreshToken = refresh }
         // Renew a little before the service says so: clocks drift and requests take time.
         let lifetime = TimeInterval(min(max(answer.expires_in ?? 60, 1), 86_400))
-        let issued = answer.issued_at.flatMap(RFC3339.parse).map { min($0, Date()) } ?? Date()
+        let fetched = now()
+        let issued = answer.issued_at.flatMap(RFC3339.parse).map { min($0, fetched) } ?? fetched
         let margin = min(30, lifetime * 0.2)
         return Token(value: value, expires: issued.addingTimeInterval(lifetime - margin))
     }

@@ -138,7 +138,7 @@ extension RegistryClient {
         do {
             try await deleteManifest(repository: repository, digest: digest)
         } catch {
-            try? await putManifest(
+            _ = try? await putManifest(
                 repository: repository, reference: tag, body: original.body, mediaType: original.mediaType)
             try? await deleteManifest(repository: repository, digest: digest)
             throw error

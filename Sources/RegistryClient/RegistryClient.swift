@@ -22,10 +22,21 @@ public final class RegistryClient: Sendable {
     /// Where warnings about what the registry sent go (names skipped, …); already escaped.
     let onWarning: @Sendable (String) -> Void
 
-    public init(
+    public convenience init(
         endpoint: RegistryEndpoint, credentials: Credentials = .anonymous, transport: any HTTPTransport,
         concurrency: Int = 8, retry: RetryPolicy = RetryPolicy(), limits: RegistryLimits = RegistryLimits(),
         logger: Logger = Logger(label: "regsweep"), onWarning: (@Sendable (String) -> Void)? = nil
+    ) {
+        self.init(
+            endpoint: endpoint, credentials: credentials, transport: transport, concurrency: concurrency, retry: retry,
+            limits: limits, logger: logger, onWarning: onWarning, now: { Date() })
+    }
+
+    /// `now` is the clock token lifetimes are measured against (tests move it instead of sleeping).
+    init(
+        endpoint: RegistryEndpoint, credentials: Credentials, transport: any HTTPTransport, concurrency: Int,
+        retry: RetryPolicy, limits: RegistryLimits, logger: Logger, onWarning: (@Sendable (String) -> Void)?,
+        now: @escaping @Sendable () -> Date
     ) {
         self.onWarning = onWarning ?? { [logger] message in logger.warning("\(message)") }
         self.endpoint = endpoint
@@ -37,7 +48,7 @@ public final class RegistryClient: Sendable {
         self.logger = logger
         self.learned = LearnedCapabilities()
         self.authenticator = Authenticator(
-            credentials: credentials, endpoint: endpoint, transport: transport, retry: retry, logger: logger)
+            credentials: credentials, endpoint: endpoint, transport: transport, retry: retry, logger: logger, now: now)
     }
 
     /// How many tokens the client fetched so far (one per scope while they stay valid).

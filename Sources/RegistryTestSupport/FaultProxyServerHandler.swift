@@ -62,7 +62,7 @@ final class FaultProxyServerHandler: ChannelInboundHandler, RemovableChannelHand
             let body = requestBody
             let delay = core.options.delay
             if delay > .zero {
-                scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: Self.timeAmount(delay)) {
+                scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) {
                     self.scheduled = nil
                     self.handle(head: head, body: body, fault: fault)
                 }
@@ -95,7 +95,7 @@ final class FaultProxyServerHandler: ChannelInboundHandler, RemovableChannelHand
         case .stall:
             guard let context else { return }
             scheduled = context.eventLoop.assumeIsolated().scheduleTask(
-                in: Self.timeAmount(core.options.stallDuration)
+                in: TimeAmount(core.options.stallDuration)
             ) {
                 self.scheduled = nil
                 self.closeClient(reset: false)
@@ -305,10 +305,6 @@ final class FaultProxyServerHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
 }
 
 /// The proxy's side of one upstream connection: hands every response part to the client's handler.

@@ -86,7 +86,7 @@ struct HostileContent: Sendable {
 
     /// `sha512:<hex>` of some bytes.
     static func sha512(of data: Data) -> Digest? {
-        Digest("sha512:" + SHA512Hex.of(data))
+        Digest.sha512(of: data)
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
-import RegistryClient
+import Logging
 import Testing
+
+@testable import RegistryClient
 
 /// The path every request takes (auth, retries, redirects, pagination), against a scripted
 /// in-memory transport: nothing here touches the network.
@@ -228,15 +230,20 @@ struct RequestPathTests {
 
     @Test("Bearer: a token is renewed before it expires")
     func tokenRenewal() async throws {
-        let registry = BearerRegistry(expiresIn: 2)  // renewed 20 % early: stale after 1.6 s
+        let registry = BearerRegistry(expiresIn: 10)  // renewed 20 % early: stale after 8 s
         let transport = ScriptedTransport { registry.respond($0) }
-        let client = Self.client(transport)
+        let clock = Locked(Date(timeIntervalSince1970: 2_000_000_000))
+        let client = RegistryClient(
+            endpoint: RegistryEndpoint(name: Self.registryHost, scheme: "https"), credentials: .anonymous,
+            transport: transport, concurrency: 8, retry: Self.quickRetry, limits: RegistryLimits(),
+            logger: Logger(label: "test"), onWarning: nil, now: { clock.current })
         _ = try await client.tags(repository: "my-app")
+        clock.withLock { $0.addTimeInterval(7.9) }
         _ = try await client.tags(repository: "my-app")
-        #expect(await client.tokensFetched == 1)
-        try await Task.sleep(for: .milliseconds(1700))
+        #expect(await client.tokensFetched == 1, "still good 7.9 s in")
+        clock.withLock { $0.addTimeInterval(0.2) }
         _ = try await client.tags(repository: "my-app")
-        #expect(await client.tokensFetched == 2)
+        #expect(await client.tokensFetched == 2, "stale 8.1 s in")
         let registryRequests = transport.requests(to: Self.registryHost)
         #expect(registryRequests.count == 4, "renewed up front, without another 401")
         #expect(registryRequests.last?.header("Authorization")?.hasPrefix("Bearer tok2|") == true)
