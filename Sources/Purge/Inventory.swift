@@ -60,6 +60,9 @@ public struct RepositoryInventory: Sendable {
     public var untaggedVisible: Bool
     /// What could not be read, per tag or manifest, for display.
     public var problems: [String]
+    /// What the load found of the manifests an earlier run left (`Leftovers`); the present ones
+    /// are in `manifests`, untagged.
+    public var leftovers = LeftoverCheck()
 
     public init(
         name: String, tags: [String: Digest] = [:], referrerTags: [String: Digest] = [:],

@@ -15,11 +15,17 @@ public struct InventoryLoader: Sendable {
     public let client: RegistryClient
     public let cache: ContentCache
     public let capabilities: RegistryCapabilities?
+    /// Manifests an earlier run left that no tag may reach any more: asked for by digest.
+    public let leftovers: Leftovers?
 
-    public init(client: RegistryClient, cache: ContentCache = .disabled, capabilities: RegistryCapabilities? = nil) {
+    public init(
+        client: RegistryClient, cache: ContentCache = .disabled, capabilities: RegistryCapabilities? = nil,
+        leftovers: Leftovers? = nil
+    ) {
         self.client = client
         self.cache = cache
         self.capabilities = capabilities
+        self.leftovers = leftovers
     }
 
     /// Loads several repositories (concurrently) in name order. A repository that cannot be read
@@ -68,37 +74,52 @@ public struct InventoryLoader: Sendable {
             }
         }
         // Walk the manifest graph level by level: tagged manifests, then index children and referrers.
-        var frontier = Set(repository.tags.values).union(repository.referrerTags.values)
         var referrersOf: [Digest: Set<Digest>] = [:]
         for (tag, digest) in repository.referrerTags where tag.contains(".") {
             if let subject = RepositoryInventory.referrerSubject(ofTag: tag) {
                 referrersOf[subject, default: []].insert(digest)
             }
         }
-        while !frontier.isEmpty {
-            progress?(
-                InventoryProgress(
-                    repository: name, phase: "reading manifests", done: repository.manifests.count,
-                    total: repository.manifests.count + frontier.count))
-            let records = try await fetchRecords(repository: name, digests: frontier, fetched: fetched)
-            var next = Set<Digest>()
-            for (record, referrers) in records {
-                repository.manifests[record.digest] = record
-                next.formUnion(record.children)
-                next.formUnion(referrers)
-                referrersOf[record.digest, default: []].formUnion(referrers)
-                if let subject = record.subject { referrersOf[subject, default: []].insert(record.digest) }
-            }
-            for (tag, digest) in repository.referrerTags where !tag.contains(".") {
-                // The tag-schema index lists the referrers of its subject.
-                if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
-                    let index = repository.manifests[digest]
-                {
-                    referrersOf[subject, default: []].formUnion(index.children)
+        func walk(from start: Set<Digest>) async throws {
+            var frontier = start.subtracting(repository.manifests.keys)
+            while !frontier.isEmpty {
+                progress?(
+                    InventoryProgress(
+                        repository: name, phase: "reading manifests", done: repository.manifests.count,
+                        total: repository.manifests.count + frontier.count))
+                let records = try await fetchRecords(repository: name, digests: frontier, fetched: fetched)
+                var next = Set<Digest>()
+                for (record, referrers) in records {
+                    repository.manifests[record.digest] = record
+                    next.formUnion(record.children)
+                    next.formUnion(referrers)
+                    referrersOf[record.digest, default: []].formUnion(referrers)
+                    if let subject = record.subject { referrersOf[subject, default: []].insert(record.digest) }
                 }
+                for (tag, digest) in repository.referrerTags where !tag.contains(".") {
+                    // The tag-schema index lists the referrers of its subject.
+                    if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
+                        let index = repository.manifests[digest]
+                    {
+                        referrersOf[subject, default: []].formUnion(index.children)
+                    }
+                }
+                frontier = next.subtracting(repository.manifests.keys)
             }
-            frontier = next.subtracting(repository.manifests.keys)
         }
+        try await walk(from: Set(repository.tags.values).union(repository.referrerTags.values))
+        // Then what no tag reaches but something names by digest: what an earlier run left, and the
+        // subjects referrer tags (`sha256-<hex>.sig`, …) name. A subject whose tags went while its
+        // signature's DELETE failed is untagged, held only by that tag; without this it would stay
+        // out of view, and its signature with it, for good.
+        let reached = Set(repository.manifests.keys)
+        let earlier = leftovers?.digests(in: name) ?? []
+        let named = Set(repository.referrerTags.keys.compactMap(RepositoryInventory.referrerSubject(ofTag:)))
+        let found = try await stored(repository: name, earlier.union(named).subtracting(reached))
+        try await walk(from: found.present)
+        repository.leftovers = LeftoverCheck(
+            present: earlier.intersection(found.present),
+            settled: earlier.intersection(reached.union(found.gone)))
         for (subject, referrers) in referrersOf where repository.manifests[subject] != nil {
             repository.manifests[subject]?.referrers = referrers.sorted()
         }
@@ -123,6 +144,30 @@ public struct InventoryLoader: Sendable {
             repository.tags.merging(repository.referrerTags) { first, _ in first }, registry: client.endpoint.name,
             repository: name)
         return repository
+    }
+
+    /// Which of `digests` the repository still stores (one HEAD each), and which are gone. A HEAD
+    /// that fails otherwise leaves the digest in neither: unknown, not gone.
+    private func stored(
+        repository: String, _ digests: Set<Digest>
+    ) async throws -> (present: Set<Digest>, gone: Set<Digest>) {
+        guard !digests.isEmpty else { return ([], []) }
+        let client = self.client
+        let sorted = digests.sorted()
+        let answers = await Concurrently.results(sorted, window: 8) { digest in
+            try await client.head(repository: repository, reference: digest.description) != nil
+        }
+        try Task.checkCancellation()
+        var present = Set<Digest>()
+        var gone = Set<Digest>()
+        for (digest, answer) in zip(sorted, answers) {
+            switch answer {
+            case .success(true): present.insert(digest)
+            case .success(false): gone.insert(digest)
+            case .failure: break
+            }
+        }
+        return (present, gone)
     }
 
     /// Resolves every tag to its digest with one request per tag: a HEAD where the last load saw

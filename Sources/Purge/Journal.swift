@@ -67,12 +67,9 @@ public actor Journal {
     public static func defaultPath(
         registry: String, now: Date = Date(), environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        let base =
-            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/state")
         let stamp = RFC3339.format(now).replacingOccurrences(of: ":", with: "")
-        let safeRegistry = registry.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
-        return "\(base)/regsweep/journal-\(String(safeRegistry))-\(stamp).jsonl"
+        return StateDirectory.path(environment: environment)
+            + "/journal-\(StateDirectory.fileName(registry))-\(stamp).jsonl"
     }
 
     /// Appends one entry and forces it to disk.

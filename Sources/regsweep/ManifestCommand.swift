@@ -24,7 +24,10 @@ struct ManifestCommand: AsyncParsableCommand {
         func run() async throws {
             let (name, inventory) = try await registry.withClient { client in
                 let capabilities = try? await client.capabilities(repository: repository)
-                let loader = InventoryLoader(client: client, cache: .standard(), capabilities: capabilities)
+                // What an earlier purge left where no tag reaches it is shown too (marked "left").
+                let leftovers = try LeftoverStore.standard(registry: client.endpoint.name).load()
+                let loader = InventoryLoader(
+                    client: client, cache: .standard(), capabilities: capabilities, leftovers: leftovers)
                 let inventory = try await loader.load(repository: repository) { progress in
                     Console.progress("\(progress.repository): \(progress.phase) \(progress.done)/\(progress.total)")
                 }
@@ -140,8 +143,10 @@ struct ManifestRow: Encodable {
             case .schema1: kind = "schema1"
             case .unknown: kind = "unknown"
             }
+            let left = repository.leftovers.present.contains(record.digest)
             return ManifestRow(
-                digest: record.digest.description, mediaType: record.mediaType, kind: kind,
+                digest: record.digest.description, mediaType: record.mediaType,
+                kind: left ? kind + " (left by an earlier purge, untagged)" : kind,
                 platforms: record.platforms.map(\.description),
                 created: record.time.date.map(RFC3339.format)
                     ?? record.time.rejected.map { RFC3339.format($0) + " (implausible, treated as unknown)" },

@@ -42,11 +42,14 @@ struct PurgeCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try policyOptions.policy()
         let outcome = try await registry.withClient { client -> RunOutcome in
-            let inventory = try await PurgeSession.loadInventory(client: client, policy: policy)
+            let store = LeftoverStore.standard(registry: client.endpoint.name)
+            let leftovers = try store.load()
+            let inventory = try await PurgeSession.loadInventory(client: client, policy: policy, leftovers: leftovers)
             for (repository, reason) in inventory.unreadable.sorted(by: { $0.key < $1.key }) {
                 Console.error("\(SafeText.escape(repository)): could not be listed: \(reason)")
             }
             let plan = Planner.plan(inventory: inventory, policy: policy, now: Date())
+            if let note = PurgeSession.leftoverNote(inventory: inventory, policy: policy) { Console.note(note) }
             if dryRun {
                 switch output {
                 case .text:
@@ -57,6 +60,7 @@ struct PurgeCommand: AsyncParsableCommand {
                 return RunOutcome(result: nil, unreadable: inventory.unreadable)
             }
             if plan.isEmpty {
+                try store.save(leftovers.updated(inventory: inventory, result: nil))
                 if output == .text {
                     Console.out("Nothing to delete.")
                     Console.out("Number of deleted tags: 0")
@@ -69,7 +73,15 @@ struct PurgeCommand: AsyncParsableCommand {
                 return RunOutcome(result: nil, unreadable: inventory.unreadable)
             }
             let journalFile = try Journal(path: journal ?? Journal.defaultPath(registry: client.endpoint.name))
+            // Every planned manifest is noted before the first DELETE, so even a killed run leaves
+            // the next one able to find what it orphaned; the outcome then narrows the list.
+            try store.save(leftovers.planned(plan))
             let result = await execute(plan: plan, inventory: inventory, client: client, journal: journalFile)
+            do {
+                try store.save(leftovers.updated(inventory: inventory, result: result))
+            } catch {
+                Console.error("\(error)")
+            }
             switch output {
             case .text: Console.out(ResultReport.summary(result))
             case .json: Console.json(try ResultReport.json(result))
@@ -146,7 +158,9 @@ struct PurgeCommand: AsyncParsableCommand {
 
 /// Loads what a policy needs: the repositories its filters select, with progress on stderr.
 enum PurgeSession {
-    static func loadInventory(client: RegistryClient, policy: PurgePolicy) async throws -> Inventory {
+    static func loadInventory(
+        client: RegistryClient, policy: PurgePolicy, leftovers: Leftovers? = nil
+    ) async throws -> Inventory {
         Console.progress("listing repositories…")
         let names: [String]
         do {
@@ -167,12 +181,27 @@ enum PurgeSession {
         }
         var capabilities: RegistryCapabilities?
         if let first = names.first { capabilities = try? await client.capabilities(repository: first) }
-        let loader = InventoryLoader(client: client, cache: .standard(), capabilities: capabilities)
+        let loader = InventoryLoader(
+            client: client, cache: .standard(), capabilities: capabilities, leftovers: leftovers)
         let inventory = try await loader.load(repositories: names) { progress in
             Console.progress("\(progress.repository): \(progress.phase) \(progress.done)/\(progress.total)")
         }
         Console.endProgress()
         return inventory
+    }
+}
+
+extension PurgeSession {
+    /// Says so when manifests an earlier run left are in view but this run will not delete them.
+    static func leftoverNote(inventory: Inventory, policy: PurgePolicy) -> String? {
+        let count = inventory.repositories.reduce(0) { $0 + $1.leftovers.present.count }
+        guard count > 0 else { return nil }
+        let what = count == 1 ? "1 manifest" : "\(count) manifests"
+        if policy.untagged || policy.untaggedOnly {
+            return "\(what) an earlier run left untagged (its index was deleted, the manifest's DELETE was not done) "
+                + "are back in view and planned like any untagged manifest."
+        }
+        return "\(what) an earlier run left untagged are still stored; add --untagged to delete them."
     }
 }
 

@@ -45,6 +45,14 @@ enum FaultPurge {
         return arguments
     }
 
+    /// Gives `other` (under the name `alias`) what the runs of `cli` against `host` noted as left
+    /// behind, so that a dry run there plans what the next real run will (`Leftovers`).
+    static func shareLeftovers(of cli: CLI, host: String, with other: CLI, as alias: String) throws {
+        let left = try LeftoverStore.standard(registry: host, environment: cli.environment).load()
+        try LeftoverStore.standard(registry: alias, environment: other.environment).save(
+            Leftovers(registry: alias, manifests: left.manifests))
+    }
+
     /// The `repo:tag` and `repo@digest` items of a dry run's plan (`HOST/repo:tag` lines).
     static func planned(dryRun stdout: String, host: String) -> Set<String> {
         Set(
