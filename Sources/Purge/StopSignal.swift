@@ -1,9 +1,10 @@
 import Foundation
 
-/// A request to stop a run between items, set from a signal handler or a key press.
+/// A request to stop a run between chunks of deletions (the ones in flight finish), set from a
+/// signal handler or a key press.
 ///
-/// The executor checks it before each deletion, so the request in flight finishes (a placeholder
-/// untag is never cut in half) and what was not started is reported as left undone. Cancelling the
+/// The executor checks it before each chunk and each phase, so the requests in flight finish (a
+/// placeholder untag is never cut in half) and what was not started is reported as left undone. Cancelling the
 /// task instead would abort the request on the wire.
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()

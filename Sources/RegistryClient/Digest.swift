@@ -10,7 +10,9 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     /// Parses `algorithm:hex`; returns nil for anything else.
     public init?(_ string: String) {
-        guard let colon = string.firstIndex(of: ":") else { return nil }
+        // Registries use hundreds of bytes at most; a longer "digest" is not one (checked first, so
+        // a megabyte of registry text is never split and scanned).
+        guard string.utf8.count <= 256, let colon = string.firstIndex(of: ":") else { return nil }
         let algorithm = String(string[..<colon])
         let hex = String(string[string.index(after: colon)...])
         // The spec's grammar: `[a-z0-9]+([+._-][a-z0-9]+)*` — no empty component, so never `..`.
@@ -24,8 +26,6 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         else { return nil }
         if algorithm == "sha256" && hex.count != 64 { return nil }
         if algorithm == "sha512" && hex.count != 128 { return nil }
-        // Registries use hundreds of bytes at most; a longer "digest" is not one.
-        if string.utf8.count > 256 { return nil }
         self.algorithm = algorithm
         self.hex = hex
     }

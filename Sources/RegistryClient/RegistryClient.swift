@@ -200,9 +200,10 @@ public final class RegistryClient: Sendable {
             .invalidResponse, "too many redirects (more than \(limits.maxRedirects))", url: url.absoluteString)
     }
 
-    /// A redirect may go to `https` anywhere (blob storage, CDNs), to `http` only where plain HTTP
-    /// is allowed (a loopback target, or a registry the user put on plain HTTP), never to another
-    /// scheme (`http+unix://` would reach local sockets such as docker.sock).
+    /// A redirect may go to `https` anywhere (blob storage, CDNs); to `http` only from a registry
+    /// the user put on plain HTTP, and from a loopback one only to loopback (an https registry is
+    /// never downgraded, not even to this machine); never to another scheme (`http+unix://` would
+    /// reach local sockets such as docker.sock).
     private func checkRedirect(to next: URL, from current: URL, status: Int) throws(RegistryError) {
         let scheme = next.scheme?.lowercased() ?? ""
         guard scheme == "https" || scheme == "http" else {
