@@ -96,7 +96,7 @@ extension BrowserModel {
     /// How many of a repository's tags the plan deletes; nil until it is loaded.
     public func tagsToDelete(in repository: String) -> Int? {
         guard loaded[repository] != nil else { return nil }
-        return plan[repository]?.tagsToDelete.count
+        return planTotals.tagsToDelete[repository]
     }
 
     /// Whether the policy in force selects the repository.

@@ -93,6 +93,13 @@ extension BrowserModel {
             buffer.write(text, x: inner.x, y: inner.y + 1, limit: inner.right, style: style, ellipsis: theme.ellipsis)
             return true
         }
+        // Loaded, but the plan on screen was made before it arrived.
+        guard plan[repository] != nil else {
+            buffer.write(
+                "\(theme.spinner(tick)) planning \(repository)\(theme.ellipsis)", x: inner.x, y: inner.y + 1,
+                limit: inner.right, style: theme.dim, ellipsis: theme.ellipsis)
+            return true
+        }
         return false
     }
 

@@ -18,6 +18,8 @@ final class BrowseEffects: @unchecked Sendable {
     /// Whether the user asked the deletion in flight to stop.
     /// Set by the user's stop; the executor checks it before each deletion.
     private let stop = StopSignal()
+    /// Which plan request is made next; the child tasks that carry `.plan` commands share it.
+    private var plans = PlanScheduler()
 
     init(client: RegistryClient, mailbox: BrowseMailbox, cache: ContentCache) {
         self.client = client
@@ -46,6 +48,8 @@ final class BrowseEffects: @unchecked Sendable {
             await countTags(repositories)
         case .loadRepository(let name):
             await load(name)
+        case .plan(let request):
+            await plan(request)
         case .execute(let request):
             await execute(request)
         case .stopExecution:
@@ -79,6 +83,21 @@ final class BrowseEffects: @unchecked Sendable {
             mailbox.post(.repositoryLoaded(repository))
         } catch {
             mailbox.post(.repositoryFailed(repository: name, error: Self.describe(error)))
+        }
+    }
+
+    /// Makes plans one at a time, the newest waiting request next, off the main actor.
+    ///
+    /// The task whose request found no plan running makes it, then every request that came in
+    /// meanwhile (only the newest of them: the scheduler keeps one); the other tasks just leave their
+    /// request and end. No task outlives the session: after a quit, what is left is skipped, not made.
+    private func plan(_ request: PlanRequest) async {
+        var next = lock.withLock { plans.submit(request) }
+        while let request = next {
+            if !Task.isCancelled { mailbox.post(.planned(request.make())) }
+            // A plan holds a thread for as long as it takes: let loads and counts have a turn.
+            await Task.yield()
+            next = lock.withLock { plans.finish() }
         }
     }
 

@@ -64,13 +64,13 @@ enum Screens {
     static func progress() -> BrowserModel {
         var model = confirm()
         model.press(.character("y"))
-        _ = model.update(.execution(.started(total: 7)))
-        _ = model.update(.execution(.checking(repository: "my-app")))
+        _ = model.send(.execution(.started(total: 7)))
+        _ = model.send(.execution(.checking(repository: "my-app")))
         for tag in ["4.0.0", "3.0.0"] {
-            _ = model.update(
+            _ = model.send(
                 .execution(.item(ExecutionItem(repository: "my-app", target: .tag(tag), outcome: .deleted))))
         }
-        _ = model.update(.tick(BrowserFixture.now.addingTimeInterval(4)))
+        _ = model.send(.tick(BrowserFixture.now.addingTimeInterval(4)))
         return model
     }
 
@@ -93,7 +93,7 @@ enum Screens {
 
     static func resultView() -> BrowserModel {
         var model = progress()
-        _ = model.update(.executionFinished(result))
+        _ = model.send(.executionFinished(result))
         return model
     }
 
@@ -106,7 +106,7 @@ enum Screens {
 
     static func tooSmall() -> BrowserModel {
         var model = browse()
-        _ = model.update(.resized(Size(width: 60, height: 20)))
+        _ = model.send(.resized(Size(width: 60, height: 20)))
         return model
     }
 
