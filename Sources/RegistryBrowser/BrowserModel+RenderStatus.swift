@@ -79,10 +79,12 @@ extension BrowserModel {
     func activityText(theme: Theme) -> String {
         let loading = loadingText(theme: theme)
         guard isPlanning else { return loading }
-        let planning = "planning\(theme.ellipsis)"
-        // One spinner for both: the loading text brings its own.
-        if loading.hasPrefix(theme.spinner(tick)) { return planning + theme.separator + loading }
-        return "\(theme.spinner(tick)) \(planning) " + (loading.isEmpty ? "" : theme.separator + loading)
+        let spinner = theme.spinner(tick) + " "
+        let planning = spinner + "planning\(theme.ellipsis)"
+        if loading.isEmpty { return planning + " " }
+        // One spinner for both, in front.
+        let rest = loading.hasPrefix(spinner) ? String(loading.dropFirst(spinner.count)) : loading
+        return planning + theme.separator + rest
     }
 
     /// The loading indicator: a spinner, how many repositories are loading, and the busiest one's phase.

@@ -38,6 +38,20 @@ enum Screens {
         return model
     }
 
+    /// A mark whose plan is still being made: the old plan on screen, the status line says planning.
+    static func planning() -> BrowserModel {
+        var model = browse()
+        _ = model.update(.key(.character(" ")))
+        return model
+    }
+
+    /// A keystroke in the composer whose plan is still being made.
+    static func composerPlanning() -> BrowserModel {
+        var model = composer()
+        _ = model.update(.key(.character("x")))
+        return model
+    }
+
     static func help() -> BrowserModel {
         var model = browse()
         model.press(.character("?"))
@@ -118,7 +132,8 @@ enum Screens {
 
     static let all: [(String, @Sendable () -> BrowserModel)] = [
         ("browse", { browse() }), ("manifests", manifests), ("composer", composer), ("composerError", composerError),
-        ("search", search), ("help", help), ("confirm", confirm), ("confirmLarge", confirmLarge),
+        ("search", search), ("planning", planning), ("composerPlanning", composerPlanning), ("help", help),
+        ("confirm", confirm), ("confirmLarge", confirmLarge),
         ("progress", progress), ("interrupt", interrupt), ("result", resultView), ("export", { export() }),
         ("exportTerraform", { export(2) }), ("tooSmall", tooSmall), ("starting", starting),
         ("ascii", { browse(unicode: false) }), ("wide", { browse(width: 140, height: 30) }),
