@@ -18,8 +18,8 @@ final class BrowseEffects: @unchecked Sendable {
     /// Whether the user asked the deletion in flight to stop.
     /// Set by the user's stop; the executor checks it before each deletion.
     private let stop = StopSignal()
-    /// Which plan request is made next; the child tasks that carry `.plan` commands share it.
-    private var plans = PlanScheduler()
+    /// Makes the plans the `.plan` commands ask for, one at a time; their child tasks share it.
+    private let plans = PlanRunner()
 
     init(client: RegistryClient, mailbox: BrowseMailbox, cache: ContentCache) {
         self.client = client
@@ -86,19 +86,11 @@ final class BrowseEffects: @unchecked Sendable {
         }
     }
 
-    /// Makes plans one at a time, the newest waiting request next, off the main actor.
-    ///
-    /// The task whose request found no plan running makes it, then every request that came in
-    /// meanwhile (only the newest of them: the scheduler keeps one); the other tasks just leave their
-    /// request and end. No task outlives the session: after a quit, what is left is skipped, not made.
+    /// Makes plans off the main actor: the task whose request found no plan running makes it and the
+    /// ones that come in meanwhile; the other tasks leave their request and end at once.
     private func plan(_ request: PlanRequest) async {
-        var next = lock.withLock { plans.submit(request) }
-        while let request = next {
-            if !Task.isCancelled { mailbox.post(.planned(request.make())) }
-            // A plan holds a thread for as long as it takes: let loads and counts have a turn.
-            await Task.yield()
-            next = lock.withLock { plans.finish() }
-        }
+        let mailbox = self.mailbox
+        plans.run(request) { mailbox.post(.planned($0)) }
     }
 
     /// Runs the executor. A stop takes effect between items through the `StopSignal`: the request in
