@@ -236,6 +236,7 @@ struct PlanningTests {
         model.press(.up)
         #expect(model.selectedRepository == "another-app")
         #expect(model.screen.contains("planning another-app…"))
+        #expect(model.lines.contains { $0.hasPrefix("│  another-app     3   …│") })
         _ = model.update(.planned(try #require(requests.first).make()))
         #expect(!model.screen.contains("planning another-app…"))
         #expect(model.visibleTags.count == 3)
