@@ -8,6 +8,9 @@ public enum BrowserCommand: Sendable {
     case countTags(repositories: [String])
     /// Load one repository fully, reporting progress.
     case loadRepository(String)
+    /// Make a plan off the UI loop and send it back as `.planned`. A newer request supersedes this one:
+    /// the runner may skip it if it has not started.
+    case plan(PlanRequest)
     /// Run the purge executor on a confirmed plan.
     case execute(ExecutionRequest)
     /// Interrupt the running execution (it stops between items).
@@ -28,6 +31,7 @@ extension BrowserCommand: CustomStringConvertible {
         case .probeCapabilities(let repository): return "probe \(repository)"
         case .countTags(let repositories): return "count tags \(repositories.joined(separator: ","))"
         case .loadRepository(let name): return "load \(name)"
+        case .plan(let request): return "plan \(request.generation)"
         case .execute(let request):
             return "execute \(request.plan.tagCount) tags \(request.plan.manifestCount) manifests"
         case .stopExecution: return "stop execution"

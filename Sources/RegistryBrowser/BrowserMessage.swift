@@ -34,4 +34,6 @@ public enum BrowserMessage: Sendable {
     case executionFinished(ExecutionResult)
     /// The deletion could not start (for example the journal could not be written).
     case executionFailed(String)
+    /// A plan asked for with `BrowserCommand.plan` is made; shown unless a newer one is already.
+    case planned(PlanResult)
 }

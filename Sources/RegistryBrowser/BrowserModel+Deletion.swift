@@ -21,11 +21,22 @@ extension BrowserModel {
                     + "\(busy.count == 1 ? "is" : "are") still loading.", kind: .warning)
             return
         }
-        if plan.isEmpty {
+        // The plan on screen may not be the policy's yet: never confirm one that is about to change.
+        // The confirmation waits for the plan instead (any key gives up waiting).
+        if isPlanning {
+            deleteWhenPlanned = true
+            flash = Flash(
+                "Still planning\(Theme(unicode: configuration.supportsUnicode).ellipsis) the confirmation opens "
+                    + "when the plan is ready.")
+            return
+        }
+        if planTotals.isEmpty {
             flash = Flash("Nothing to delete: the plan is empty (f edits the filter, space marks a tag).")
             return
         }
-        overlay = .confirm(ConfirmState(request: ExecutionRequest(plan: plan, inventory: inventory)))
+        // The inventory the plan was made from, not what is loaded now: the executor checks against it.
+        overlay = .confirm(
+            ConfirmState(request: ExecutionRequest(plan: plan, inventory: planning.current.inventory)))
     }
 
     /// `y`: deletes (small plans) or stops a running deletion (the second confirmation).
@@ -93,6 +104,13 @@ extension BrowserModel {
     }
 
     mutating func startExecution(_ request: ExecutionRequest) -> [BrowserCommand] {
+        // The dialog cannot change the policy, but a deletion must never outlive the policy it was
+        // planned for: if that ever happens, ask again rather than delete by the old one.
+        guard request.plan.policy == policy ?? Self.emptyPolicy else {
+            overlay = nil
+            flash = Flash("The filter changed since the plan was confirmed: nothing was deleted.", kind: .warning)
+            return []
+        }
         execution = ExecutionProgress(total: request.itemCount, started: now)
         overlay = .progress
         return [.execute(request)]

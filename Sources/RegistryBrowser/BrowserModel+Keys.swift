@@ -6,6 +6,8 @@ extension BrowserModel {
     mutating func handle(key: Key) -> [BrowserCommand] {
         if key == .resize { return [] }
         flash = nil
+        // A `D` waiting for its plan is given up by the next key: the user has moved on.
+        deleteWhenPlanned = false
         let context = self.context
         guard let binding = KeyTable.binding(for: key, in: context) else {
             if context.acceptsText, case .character(let character) = key, !isTooSmall {

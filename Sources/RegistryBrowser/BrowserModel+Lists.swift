@@ -30,7 +30,10 @@ extension BrowserModel {
     public var visibleTags: [TagVerdict] {
         guard let repositoryPlan = selectedRepositoryPlan else { return [] }
         let inventory = selectedInventory
-        let tags = repositoryPlan.tags.filter { Self.matches($0.tag, search: listSearch) }
+        // Without a search the plan's array is shared, not copied: this runs several times per key.
+        let tags =
+            listSearch.isEmpty
+            ? repositoryPlan.tags : repositoryPlan.tags.filter { Self.matches($0.tag, search: listSearch) }
         switch listSort {
         case .name:
             return tags.sorted { $0.tag < $1.tag }
@@ -49,10 +52,13 @@ extension BrowserModel {
     public var visibleManifests: [ManifestVerdict] {
         guard let repositoryPlan = selectedRepositoryPlan else { return [] }
         let inventory = selectedInventory
-        let manifests = repositoryPlan.manifests.filter { manifest in
-            Self.matches(manifest.digest.description, search: listSearch)
-                || manifest.tags.contains { Self.matches($0, search: listSearch) }
-        }
+        let manifests =
+            listSearch.isEmpty
+            ? repositoryPlan.manifests
+            : repositoryPlan.manifests.filter { manifest in
+                Self.matches(manifest.digest.description, search: listSearch)
+                    || manifest.tags.contains { Self.matches($0, search: listSearch) }
+            }
         switch listSort {
         case .name:
             return manifests
@@ -96,7 +102,7 @@ extension BrowserModel {
     /// How many of a repository's tags the plan deletes; nil until it is loaded.
     public func tagsToDelete(in repository: String) -> Int? {
         guard loaded[repository] != nil else { return nil }
-        return plan[repository]?.tagsToDelete.count
+        return planTotals.tagsToDelete[repository]
     }
 
     /// Whether the policy in force selects the repository.

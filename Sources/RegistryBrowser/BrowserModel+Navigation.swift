@@ -142,6 +142,14 @@ extension BrowserModel {
             return
         }
         guard let repository = selectedRepository, let verdict = selectedTagVerdict else { return }
+        // Whether a mark includes or excludes follows the verdict shown; under a policy whose plan is
+        // still being made, that verdict may be about to flip.
+        if isPlanning, plan.policy != policy ?? Self.emptyPolicy {
+            flash = Flash(
+                "Still planning\(Theme(unicode: configuration.supportsUnicode).ellipsis) press space again in a moment.",
+                kind: .warning)
+            return
+        }
         if let index = marks.firstIndex(where: { $0.repository == repository && $0.tag == verdict.tag }) {
             marks.remove(at: index)
             flash = Flash("Unmarked \(repository):\(verdict.tag): the filter decides again")

@@ -54,9 +54,12 @@ extension BrowserModel {
             : "spaces separate patterns\(theme.separator)tab: next field\(theme.separator)enter: keep\(theme.separator)esc: undo"
         buffer.write(hint, x: rect.x, y: rect.y, limit: rect.right, style: theme.dim, ellipsis: theme.ellipsis)
         if rect.height > 1 {
-            let summary =
-                "\(theme.arrow) \(BrowserFormat.count(plan.tagCount, "tag")) and "
-                + "\(BrowserFormat.count(plan.manifestCount, "manifest")) would be deleted"
+            let totals = planTotals
+            var summary =
+                "\(theme.arrow) \(BrowserFormat.count(totals.tagCount, "tag")) and "
+                + "\(BrowserFormat.count(totals.manifestCount, "manifest")) would be deleted"
+            // The live preview lags the keystroke while the plan is made: say so where the eye is.
+            if isPlanning { summary += " (planning\(theme.ellipsis))" }
             buffer.write(
                 summary, x: rect.x, y: rect.y + 1, limit: rect.right, style: theme.bold, ellipsis: theme.ellipsis)
         }

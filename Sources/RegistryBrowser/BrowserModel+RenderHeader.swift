@@ -55,11 +55,9 @@ extension BrowserModel {
 
     /// Where the ages of the loaded tags come from, most common first: `config created`, or
     /// `config created 12, no date 1`.
+    /// Counted with the plan (of the inventory it was made from), not per frame.
     var ageSources: String {
-        var counts: [TagTime.Source: Int] = [:]
-        for repository in loaded.values {
-            for tag in repository.tags.keys { counts[repository.time(ofTag: tag).source, default: 0] += 1 }
-        }
+        let counts = planTotals.ageSources
         guard !counts.isEmpty else { return "-" }
         let ordered = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
         if ordered.count == 1, let only = ordered.first { return only.key.rawValue }

@@ -59,7 +59,9 @@ extension BrowserModel {
             case .failed: marker = "!"
             case nil: marker = isSelectedByPolicy(name) ? (theme.unicode ? "•" : "*") : " "
             }
-            var goText = go.map(String.init) ?? (isLoading(name) ? theme.ellipsis : "")
+            // Loaded but not in the plan on screen yet counts as on its way, like loading.
+            let coming = isLoading(name) || loaded[name] != nil
+            var goText = go.map(String.init) ?? (coming ? theme.ellipsis : "")
             if go == 0 && !isSelectedByPolicy(name) { goText = "-" }
             let cells: [(TableColumn, String)] = [
                 (columns[0], marker), (columns[1], name), (columns[2], tagCount(of: name).map(String.init) ?? ""),
@@ -91,6 +93,13 @@ extension BrowserModel {
             }
             let style = isFailed(repository) ? theme.error : theme.dim
             buffer.write(text, x: inner.x, y: inner.y + 1, limit: inner.right, style: style, ellipsis: theme.ellipsis)
+            return true
+        }
+        // Loaded, but the plan on screen was made before it arrived.
+        guard plan[repository] != nil else {
+            buffer.write(
+                "\(theme.spinner(tick)) planning \(repository)\(theme.ellipsis)", x: inner.x, y: inner.y + 1,
+                limit: inner.right, style: theme.dim, ellipsis: theme.ellipsis)
             return true
         }
         return false

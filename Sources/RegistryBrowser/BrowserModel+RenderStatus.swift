@@ -41,12 +41,13 @@ extension BrowserModel {
     /// The plan's totals, always; and what is still loading.
     func renderStatus(into buffer: inout Buffer, _ rect: Rect, theme: Theme) {
         let ellipsis = theme.ellipsis
-        let repositories = plan.affectedRepositories.count
+        let totals = planTotals
+        let repositories = totals.affectedRepositoryCount
         var x = buffer.set(string: " Plan: ", x: rect.x, y: rect.y, style: theme.bold)
-        let deleting = plan.isEmpty ? Style.plain : theme.style(.delete)
-        x = buffer.set(string: BrowserFormat.count(plan.tagCount, "tag"), x: x, y: rect.y, style: deleting)
+        let deleting = totals.isEmpty ? Style.plain : theme.style(.delete)
+        x = buffer.set(string: BrowserFormat.count(totals.tagCount, "tag"), x: x, y: rect.y, style: deleting)
         x = buffer.set(string: " and ", x: x, y: rect.y)
-        x = buffer.set(string: BrowserFormat.count(plan.manifestCount, "manifest"), x: x, y: rect.y, style: deleting)
+        x = buffer.set(string: BrowserFormat.count(totals.manifestCount, "manifest"), x: x, y: rect.y, style: deleting)
         let activity = activityText(theme: theme)
         let activityWidth = activity.isEmpty ? 0 : min(DisplayWidth.of(activity) + 1, rect.width / 2)
         let reclaim = SpaceReclaim.of(registry: configuration.registry).freedSuffix
@@ -74,8 +75,20 @@ extension BrowserModel {
         }
     }
 
-    /// The loading indicator: a spinner, how many repositories are loading, and the busiest one's phase.
+    /// The activity indicator: planning (the totals are not the policy's yet), then loading.
     func activityText(theme: Theme) -> String {
+        let loading = loadingText(theme: theme)
+        guard isPlanning else { return loading }
+        let spinner = theme.spinner(tick) + " "
+        let planning = spinner + "planning\(theme.ellipsis)"
+        if loading.isEmpty { return planning + " " }
+        // One spinner for both, in front.
+        let rest = loading.hasPrefix(spinner) ? String(loading.dropFirst(spinner.count)) : loading
+        return planning + theme.separator + rest
+    }
+
+    /// The loading indicator: a spinner, how many repositories are loading, and the busiest one's phase.
+    func loadingText(theme: Theme) -> String {
         if repositoryNames == nil {
             if let listingError { return "catalog failed: \(listingError)" }
             return "\(theme.spinner(tick)) listing repositories"

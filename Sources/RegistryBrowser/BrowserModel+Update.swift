@@ -41,6 +41,17 @@ extension BrowserModel {
             execution = nil
             overlay = nil
             flash = Flash("The deletion did not start: \(error)", kind: .warning)
+        case .planned(let result):
+            planning.receive(result)
+            if deleteWhenPlanned && !isPlanning {
+                deleteWhenPlanned = false
+                flash = nil
+                if context == .browse { requestDelete() }
+            }
+        }
+        if needsPlan {
+            needsPlan = false
+            commands.append(.plan(planRequest()))
         }
         return commands + settle()
     }
@@ -50,8 +61,9 @@ extension BrowserModel {
         repositoryNames = names.sorted()
         listingError = nil
         // Repositories that vanished (all their tags deleted) leave the inventory too.
-        for name in loaded.keys where !names.contains(name) { loaded[name] = nil }
-        replan()
+        let vanished = loaded.keys.filter { !names.contains($0) }
+        for name in vanished { loaded[name] = nil }
+        if !vanished.isEmpty { replan() }
         var commands: [BrowserCommand] = []
         if capabilities == nil, let first = repositoryNames?.first {
             commands.append(.probeCapabilities(repository: first))

@@ -37,8 +37,14 @@ public struct BrowserModel: Sendable {
     public internal(set) var policy: PurgePolicy?
     /// Tags marked by hand.
     public internal(set) var marks: [HandMark] = []
-    /// The plan for what is loaded, re-made on every change.
-    public internal(set) var plan: PurgePlan
+    /// The plan on screen and the newest one asked for; every change asks for a new one.
+    public internal(set) var planning: PlanState
+    /// Set by `replan()`; `update` turns it into one plan request after the message is applied, so a
+    /// message that changes several things asks for one plan, made from the final state.
+    var needsPlan = false
+    /// `D` came while a plan was being made: the confirmation opens when it arrives, unless a key
+    /// comes first.
+    var deleteWhenPlanned = false
 
     // The screen.
     public internal(set) var focus: BrowserPane = .repositories
@@ -74,14 +80,15 @@ public struct BrowserModel: Sendable {
         self.size = size
         self.now = now
         self.draft = configuration.draft
-        self.plan = Planner.plan(
-            inventory: Inventory(registry: configuration.registry, repositories: []),
-            policy: Self.emptyPolicy, now: now)
         let validation = configuration.draft.validate()
         policy = validation.policy
         // Flags that were never given are not an error yet: the composer says what is missing when opened.
         draftErrors = configuration.draft == PolicyDraft() ? [] : validation.errors
-        replan()
+        // Nothing is loaded yet, so this first plan is empty and cheap: made here, not sent out.
+        let first = PlanRequest(
+            generation: 0, inventory: Inventory(registry: configuration.registry, repositories: []),
+            policy: validation.policy ?? Self.emptyPolicy, now: now, marks: [])
+        planning = PlanState(first.make())
     }
 
     /// The commands to run when the browser starts.
@@ -110,8 +117,26 @@ public struct BrowserModel: Sendable {
         size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
     }
 
-    /// Re-makes the plan from what is loaded, the policy in force and the hand marks.
+    /// The plan on screen: the newest that arrived, possibly older than the policy in force while
+    /// `isPlanning`.
+    public var plan: PurgePlan { planning.current.plan }
+
+    /// The shown plan's totals, counted once when it was made.
+    public var planTotals: PlanTotals { planning.current.totals }
+
+    /// Whether a newer plan is being made than the one on screen.
+    public var isPlanning: Bool { planning.isPlanning }
+
+    /// Asks for a new plan from what is loaded, the policy in force and the hand marks. The plan is
+    /// made off the UI loop; `update` sends the request once the message is applied.
     mutating func replan() {
-        plan = Planner.plan(inventory: inventory, policy: policy ?? Self.emptyPolicy, now: now, marks: marks)
+        needsPlan = true
+    }
+
+    /// The request for a plan of the current state, numbered after every earlier one.
+    mutating func planRequest() -> PlanRequest {
+        PlanRequest(
+            generation: planning.nextGeneration(), inventory: inventory, policy: policy ?? Self.emptyPolicy, now: now,
+            marks: marks)
     }
 }

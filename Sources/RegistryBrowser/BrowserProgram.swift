@@ -48,9 +48,9 @@ public final class BrowserProgram {
         needsDraw = false
     }
 
-    /// Whether the spinner is turning (loading, listing, deleting), so ticks need a redraw.
+    /// Whether the spinner is turning (listing, loading, planning, deleting), so ticks need a redraw.
     public var isBusy: Bool {
-        model.repositoryNames == nil || model.execution != nil
+        model.repositoryNames == nil || model.execution != nil || model.isPlanning
             || model.loads.values.contains { if case .loading = $0 { return true } else { return false } }
     }
 }

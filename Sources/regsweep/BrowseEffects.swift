@@ -18,6 +18,8 @@ final class BrowseEffects: @unchecked Sendable {
     /// Whether the user asked the deletion in flight to stop.
     /// Set by the user's stop; the executor checks it before each deletion.
     private let stop = StopSignal()
+    /// Makes the plans the `.plan` commands ask for, one at a time; their child tasks share it.
+    private let plans = PlanRunner()
 
     init(client: RegistryClient, mailbox: BrowseMailbox, cache: ContentCache) {
         self.client = client
@@ -46,6 +48,8 @@ final class BrowseEffects: @unchecked Sendable {
             await countTags(repositories)
         case .loadRepository(let name):
             await load(name)
+        case .plan(let request):
+            await plan(request)
         case .execute(let request):
             await execute(request)
         case .stopExecution:
@@ -80,6 +84,13 @@ final class BrowseEffects: @unchecked Sendable {
         } catch {
             mailbox.post(.repositoryFailed(repository: name, error: Self.describe(error)))
         }
+    }
+
+    /// Makes plans off the main actor: the task whose request found no plan running makes it and the
+    /// ones that come in meanwhile; the other tasks leave their request and end at once.
+    private func plan(_ request: PlanRequest) async {
+        let mailbox = self.mailbox
+        plans.run(request) { mailbox.post(.planned($0)) }
     }
 
     /// Runs the executor. A stop takes effect between items through the `StopSignal`: the request in

@@ -73,32 +73,50 @@ enum BrowserFixture {
             configuration: BrowserConfiguration(
                 registry: registry, user: nil, readOnly: readOnly, draft: draft, supportsUnicode: unicode),
             size: Size(width: width, height: height), now: now)
-        _ = model.update(.repositoriesListed(repositories.map(\.name)))
-        _ = model.update(
+        model.send(.repositoriesListed(repositories.map(\.name)))
+        model.send(
             .capabilitiesFound(
                 RegistryCapabilities(tagDeletion: .native, deleteEnabled: true, referrersAPI: false, catalog: true)))
-        for repository in repositories { _ = model.update(.repositoryLoaded(repository)) }
+        for repository in repositories { model.send(.repositoryLoaded(repository)) }
         if let select, model.visibleRepositories.contains(select) {
             model.selectedRepository = select
             model.selectedTag = nil
             model.selectedManifest = nil
-            _ = model.update(.tick(now))
+            model.send(.tick(now))
         }
         return model
     }
 }
 
 extension BrowserModel {
-    /// Sends keys one by one and returns every command they asked for.
+    /// Applies a message the way a run loop with instant planning would: every plan it asks for is made
+    /// and delivered at once. Returns the other commands, so tests written before planning left the UI
+    /// loop read the same; tests of the asynchronous path call `update` and deliver `.planned` themselves.
+    @discardableResult
+    mutating func send(_ message: BrowserMessage) -> [BrowserCommand] {
+        var queue = update(message)
+        var others: [BrowserCommand] = []
+        while !queue.isEmpty {
+            let command = queue.removeFirst()
+            if case .plan(let request) = command {
+                queue += update(.planned(request.make()))
+            } else {
+                others.append(command)
+            }
+        }
+        return others
+    }
+
+    /// Sends keys one by one (plans made at once) and returns every other command they asked for.
     @discardableResult
     mutating func press(_ keys: Key...) -> [BrowserCommand] {
-        keys.flatMap { update(.key($0)) }
+        keys.flatMap { send(.key($0)) }
     }
 
     /// Types text, one key per character.
     @discardableResult
     mutating func type(_ text: String) -> [BrowserCommand] {
-        text.flatMap { update(.key(.character($0))) }
+        text.flatMap { send(.key(.character($0))) }
     }
 
     /// The frame as trimmed text lines.

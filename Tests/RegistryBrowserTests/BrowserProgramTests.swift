@@ -53,6 +53,23 @@ struct BrowserProgramTests {
         #expect(backend.lastUpdates.count == 80 * 24)
     }
 
+    @Test("busy while a plan is being made, so the planning spinner turns; idle once it arrives")
+    func busyWhilePlanning() throws {
+        let backend = TestBackend(width: 80, height: 24)
+        let program = BrowserProgram(model: BrowserFixture.model(width: 80, height: 24), backend: backend)
+        #expect(!program.isBusy)
+        _ = program.send(.key(.enter))
+        let commands = program.send(.key(.character(" ")))
+        #expect(program.isBusy)
+        let request = try #require(
+            commands.compactMap { command -> PlanRequest? in
+                if case .plan(let request) = command { return request }
+                return nil
+            }.first)
+        _ = program.send(.planned(request.make()))
+        #expect(!program.isBusy)
+    }
+
     @Test("the model is sized to the backend at start, and busy while loading")
     func initialSize() {
         let backend = TestBackend(width: 100, height: 30, colorSupport: .monochrome, supportsUnicode: false)

@@ -192,9 +192,9 @@ struct ComposerTests {
         var model = BrowserModel(
             configuration: BrowserConfiguration(registry: "r", draft: PolicyDraft(filters: ["a:.*"], ago: "0d")),
             size: Size(width: 80, height: 24), now: BrowserFixture.now)
-        var commands = model.update(.repositoriesListed(["a", "b", "c"]))
+        var commands = model.send(.repositoriesListed(["a", "b", "c"]))
         #expect(commands.map(\.description) == ["probe a", "count tags a,b,c"])
-        commands = model.update(.capabilitiesFailed("401"))
+        commands = model.send(.capabilitiesFailed("401"))
         #expect(commands.map(\.description) == ["load a"])
         commands = model.press(.character("f"), .end)
         commands += model.type(" c:.*")

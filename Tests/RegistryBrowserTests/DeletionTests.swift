@@ -93,12 +93,12 @@ struct DeletionTests {
     @Test("D waits while repositories the filter selects are loading")
     func waitsForLoads() {
         var model = BrowserFixture.model(draft: PolicyDraft(filters: [".*:.*"], ago: "0d"), repositories: [])
-        _ = model.update(.repositoriesListed(["my-app", "another-app"]))
-        _ = model.update(.repositoryLoaded(BrowserFixture.myApp))
+        _ = model.send(.repositoriesListed(["my-app", "another-app"]))
+        _ = model.send(.repositoryLoaded(BrowserFixture.myApp))
         model.press(.character("D"))
         #expect(model.overlay == nil)
         #expect(model.flash?.text == "Wait: 1 repository the filter selects is still loading.")
-        _ = model.update(.repositoryLoaded(BrowserFixture.anotherApp))
+        _ = model.send(.repositoryLoaded(BrowserFixture.anotherApp))
         model.press(.character("D"))
         if case .confirm(let state) = model.overlay { #expect(state.request.itemCount == 9) } else { Issue.record() }
     }
@@ -121,18 +121,18 @@ struct DeletionTests {
     func progress() {
         var model = BrowserFixture.model()
         model.press(.character("D"), .character("y"))
-        _ = model.update(.execution(.started(total: 7)))
-        _ = model.update(.execution(.checking(repository: "my-app")))
-        _ = model.update(
+        _ = model.send(.execution(.started(total: 7)))
+        _ = model.send(.execution(.checking(repository: "my-app")))
+        _ = model.send(
             .execution(.item(ExecutionItem(repository: "my-app", target: .tag("4.0.0"), outcome: .deleted))))
-        _ = model.update(
+        _ = model.send(
             .execution(
                 .item(ExecutionItem(repository: "my-app", target: .tag("3.0.0"), outcome: .failed(error: "500")))))
-        _ = model.update(
+        _ = model.send(
             .execution(
                 .item(ExecutionItem(repository: "my-app", target: .tag("2.0.0"), outcome: .skipped(reason: "moved")))))
-        _ = model.update(.execution(.repositoryStopped(repository: "my-app", reason: "403")))
-        _ = model.update(.tick(BrowserFixture.now.addingTimeInterval(2)))
+        _ = model.send(.execution(.repositoryStopped(repository: "my-app", reason: "403")))
+        _ = model.send(.tick(BrowserFixture.now.addingTimeInterval(2)))
         #expect(model.execution?.done == 3)
         #expect(model.execution?.failed == 1)
         #expect(model.screen.contains("3/7 42%"))
@@ -165,7 +165,7 @@ struct DeletionTests {
     func result() {
         var model = BrowserFixture.model()
         model.press(.character("D"), .character("y"))
-        let commands = model.update(.executionFinished(Screens.result))
+        let commands = model.send(.executionFinished(Screens.result))
         #expect(
             commands.map(\.description) == [
                 "list repositories", "probe another-app", "load another-app", "load my-app",
@@ -178,9 +178,9 @@ struct DeletionTests {
         #expect(model.screen.contains("Reloading the inventory"))
         model.press(.down)
         if case .result(_, let scroll) = model.overlay { #expect(scroll == 1) }
-        _ = model.update(.repositoriesListed(["another-app", "my-app"]))
-        _ = model.update(.repositoryLoaded(BrowserFixture.anotherApp))
-        _ = model.update(.repositoryLoaded(BrowserFixture.myApp))
+        _ = model.send(.repositoriesListed(["another-app", "my-app"]))
+        _ = model.send(.repositoryLoaded(BrowserFixture.anotherApp))
+        _ = model.send(.repositoryLoaded(BrowserFixture.myApp))
         #expect(model.screen.contains("The inventory was reloaded."))
         model.press(.escape)
         #expect(model.overlay == nil)
@@ -190,7 +190,7 @@ struct DeletionTests {
     func failedStart() {
         var model = BrowserFixture.model()
         model.press(.character("D"), .character("y"))
-        _ = model.update(.executionFailed("cannot write the journal /x: denied"))
+        _ = model.send(.executionFailed("cannot write the journal /x: denied"))
         #expect(model.execution == nil && model.overlay == nil)
         #expect(model.screen.contains("The deletion did not start: cannot write the journal"))
         #expect(model.press(.character("q")).map(\.description) == ["quit"])

@@ -20,20 +20,20 @@ struct LoadingTests {
         #expect(model.start().map(\.description) == ["list repositories"])
         #expect(model.screen.contains("listing"))
         #expect(model.screen.contains("alice"))
-        var commands = model.update(.repositoriesListed(["b", "a"]))
+        var commands = model.send(.repositoriesListed(["b", "a"]))
         #expect(commands.map(\.description) == ["probe a", "count tags a,b"])
         #expect(model.selectedRepository == "a")
-        commands = model.update(
+        commands = model.send(
             .capabilitiesFound(
                 RegistryCapabilities(
                     tagDeletion: .placeholder, deleteEnabled: false, referrersAPI: true, catalog: true)))
         #expect(commands.map(\.description) == ["load a"])
         #expect(model.screen.contains("delete DISABLED · tag delete by placeholder · referrers API"))
-        _ = model.update(.tagsCounted(repository: "b", count: 12))
+        _ = model.send(.tagsCounted(repository: "b", count: 12))
         #expect(model.tagCount(of: "b") == 12)
-        _ = model.update(.loadProgress(InventoryProgress(repository: "a", phase: "resolving tags", done: 3, total: 9)))
+        _ = model.send(.loadProgress(InventoryProgress(repository: "a", phase: "resolving tags", done: 3, total: 9)))
         #expect(model.screen.contains("resolving tags 3/9"))
-        commands = model.update(.repositoryLoaded(RepositoryInventory(name: "a")))
+        commands = model.send(.repositoryLoaded(RepositoryInventory(name: "a")))
         #expect(commands.isEmpty)
         #expect(model.screen.contains("No tags."))
     }
@@ -41,14 +41,14 @@ struct LoadingTests {
     @Test("moving to a repository loads it; a failure shows and r retries")
     func selectionLoads() {
         var model = Self.fresh()
-        _ = model.update(.repositoriesListed(["a", "b"]))
-        _ = model.update(.capabilitiesFailed("boom"))
+        _ = model.send(.repositoriesListed(["a", "b"]))
+        _ = model.send(.capabilitiesFailed("boom"))
         #expect(model.screen.contains("capabilities unknown: boom"))
-        _ = model.update(.repositoryFailed(repository: "a", error: "HTTP 500"))
+        _ = model.send(.repositoryFailed(repository: "a", error: "HTTP 500"))
         #expect(model.screen.contains("Cannot load a: HTTP 500"))
         #expect(model.press(.down).map(\.description) == ["load b"])
         #expect(model.press(.up).isEmpty)  // a failed: not retried by moving
-        _ = model.update(.repositoryLoaded(BrowserFixture.myApp))
+        _ = model.send(.repositoryLoaded(BrowserFixture.myApp))
         let commands = model.press(.character("r"))
         #expect(commands.map(\.description) == ["list repositories", "load my-app", "load a"])
         #expect(model.flash?.text == "Reloading from the registry…")
@@ -59,9 +59,9 @@ struct LoadingTests {
         var model = BrowserFixture.model()
         #expect(model.plan.tagCount == 4)
         _ = model.press(.character("r"))
-        _ = model.update(.listingFailed("Cannot reach registry.test: the connection was refused."))
+        _ = model.send(.listingFailed("Cannot reach registry.test: the connection was refused."))
         for name in ["another-app", "my-app"] {
-            _ = model.update(
+            _ = model.send(
                 .repositoryFailed(repository: name, error: "Cannot reach registry.test: the connection was refused."))
         }
         #expect(model.plan.tagCount == 4, "what was loaded is still planned")
@@ -73,12 +73,12 @@ struct LoadingTests {
     @Test("before any deletion the header says what is not known yet; after one, what it taught")
     func learnedCapabilities() {
         var model = Self.fresh()
-        _ = model.update(.repositoriesListed(["a"]))
-        _ = model.update(
+        _ = model.send(.repositoriesListed(["a"]))
+        _ = model.send(
             .capabilitiesFound(
                 RegistryCapabilities(tagDeletion: nil, deleteEnabled: nil, referrersAPI: false, catalog: true)))
         #expect(model.screen.contains("delete unknown · tag delete unknown · referrers by tag"))
-        _ = model.update(
+        _ = model.send(
             .capabilitiesFound(
                 RegistryCapabilities(tagDeletion: .placeholder, deleteEnabled: true, referrersAPI: false, catalog: true)
             ))
@@ -88,7 +88,7 @@ struct LoadingTests {
     @Test("a catalog failure is shown")
     func listingFailure() {
         var model = Self.fresh()
-        _ = model.update(.listingFailed("401 unauthorized"))
+        _ = model.send(.listingFailed("401 unauthorized"))
         #expect(model.screen.contains("Cannot list the"))
         #expect(model.screen.contains("401 unauthorized"))
         #expect(model.screen.contains("cannot list the repositories (r retries)"))
@@ -99,7 +99,7 @@ struct LoadingTests {
     func vanishedRepository() {
         var model = BrowserFixture.model()
         #expect(model.plan.tagCount == 4)
-        _ = model.update(.repositoriesListed(["another-app"]))
+        _ = model.send(.repositoriesListed(["another-app"]))
         #expect(model.loaded["my-app"] == nil)
         #expect(model.plan.tagCount == 0)
         #expect(model.selectedRepository == "another-app")
@@ -109,7 +109,7 @@ struct LoadingTests {
     func ticks() {
         var model = BrowserFixture.model()
         let planned = model.plan.now
-        _ = model.update(.tick(BrowserFixture.now.addingTimeInterval(3600)))
+        _ = model.send(.tick(BrowserFixture.now.addingTimeInterval(3600)))
         #expect(model.now == BrowserFixture.now.addingTimeInterval(3600))
         #expect(model.plan.now == planned)
     }
@@ -130,13 +130,13 @@ struct BackgroundLoadTests {
     func bounded() {
         var model = LoadingTests.fresh(draft: PolicyDraft(filters: [".*:.*"], ago: "0d"))
         let names = (1...8).map { "r\($0)" }
-        _ = model.update(.repositoriesListed(names))
-        var commands = model.update(.capabilitiesFailed("no"))
+        _ = model.send(.repositoriesListed(names))
+        var commands = model.send(.capabilitiesFailed("no"))
         #expect(commands.map(\.description) == ["load r1", "load r2", "load r3", "load r4"])
         #expect(model.screen.contains("loading 4 repositories (4 waiting)"))
-        commands = model.update(.repositoryLoaded(RepositoryInventory(name: "r2")))
+        commands = model.send(.repositoryLoaded(RepositoryInventory(name: "r2")))
         #expect(commands.isEmpty)  // r1 (selected) and r3, r4 still load: three in flight
-        commands = model.update(.repositoryLoaded(RepositoryInventory(name: "r3")))
+        commands = model.send(.repositoryLoaded(RepositoryInventory(name: "r3")))
         #expect(commands.map(\.description) == ["load r5"])
         commands = model.press(.end)
         #expect(commands.map(\.description) == ["load r8"])

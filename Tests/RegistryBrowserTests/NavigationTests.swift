@@ -250,7 +250,7 @@ struct NavigationTests {
     @Test("below the minimum size only leaving, stopping and redrawing work")
     func keysWhenTooSmall() {
         var model = BrowserFixture.model()
-        _ = model.update(.resized(Size(width: 50, height: 10)))
+        _ = model.send(.resized(Size(width: 50, height: 10)))
         model.press(.character("f"), .character("D"), .enter)
         #expect(model.composer == nil && model.overlay == nil && model.focus == .repositories)
         #expect(model.press(.character("q")).map(\.description) == ["quit"])

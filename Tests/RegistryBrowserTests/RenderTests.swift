@@ -39,9 +39,9 @@ struct RenderTests {
         var model = BrowserFixture.model(width: 79, height: 24)
         #expect(model.screen.contains("Terminal too small: 79×24"))
         #expect(!model.screen.contains("Repositories"))
-        _ = model.update(.resized(Size(width: 80, height: 23)))
+        _ = model.send(.resized(Size(width: 80, height: 23)))
         #expect(model.screen.contains("Terminal too small: 80×23"))
-        _ = model.update(.resized(Size(width: 80, height: 24)))
+        _ = model.send(.resized(Size(width: 80, height: 24)))
         #expect(model.screen.contains("Repositories (2)"))
     }
 

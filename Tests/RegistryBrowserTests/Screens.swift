@@ -38,6 +38,20 @@ enum Screens {
         return model
     }
 
+    /// A mark whose plan is still being made: the old plan on screen, the status line says planning.
+    static func planning() -> BrowserModel {
+        var model = browse()
+        _ = model.update(.key(.character(" ")))
+        return model
+    }
+
+    /// A keystroke in the composer whose plan is still being made.
+    static func composerPlanning() -> BrowserModel {
+        var model = composer()
+        _ = model.update(.key(.character("x")))
+        return model
+    }
+
     static func help() -> BrowserModel {
         var model = browse()
         model.press(.character("?"))
@@ -64,13 +78,13 @@ enum Screens {
     static func progress() -> BrowserModel {
         var model = confirm()
         model.press(.character("y"))
-        _ = model.update(.execution(.started(total: 7)))
-        _ = model.update(.execution(.checking(repository: "my-app")))
+        _ = model.send(.execution(.started(total: 7)))
+        _ = model.send(.execution(.checking(repository: "my-app")))
         for tag in ["4.0.0", "3.0.0"] {
-            _ = model.update(
+            _ = model.send(
                 .execution(.item(ExecutionItem(repository: "my-app", target: .tag(tag), outcome: .deleted))))
         }
-        _ = model.update(.tick(BrowserFixture.now.addingTimeInterval(4)))
+        _ = model.send(.tick(BrowserFixture.now.addingTimeInterval(4)))
         return model
     }
 
@@ -93,7 +107,7 @@ enum Screens {
 
     static func resultView() -> BrowserModel {
         var model = progress()
-        _ = model.update(.executionFinished(result))
+        _ = model.send(.executionFinished(result))
         return model
     }
 
@@ -106,7 +120,7 @@ enum Screens {
 
     static func tooSmall() -> BrowserModel {
         var model = browse()
-        _ = model.update(.resized(Size(width: 60, height: 20)))
+        _ = model.send(.resized(Size(width: 60, height: 20)))
         return model
     }
 
@@ -118,7 +132,8 @@ enum Screens {
 
     static let all: [(String, @Sendable () -> BrowserModel)] = [
         ("browse", { browse() }), ("manifests", manifests), ("composer", composer), ("composerError", composerError),
-        ("search", search), ("help", help), ("confirm", confirm), ("confirmLarge", confirmLarge),
+        ("search", search), ("planning", planning), ("composerPlanning", composerPlanning), ("help", help),
+        ("confirm", confirm), ("confirmLarge", confirmLarge),
         ("progress", progress), ("interrupt", interrupt), ("result", resultView), ("export", { export() }),
         ("exportTerraform", { export(2) }), ("tooSmall", tooSmall), ("starting", starting),
         ("ascii", { browse(unicode: false) }), ("wide", { browse(width: 140, height: 30) }),
