@@ -21,10 +21,17 @@ final class BrowseEffects: @unchecked Sendable {
     /// Makes the plans the `.plan` commands ask for, one at a time; their child tasks share it.
     private let plans = PlanRunner()
 
+    /// What earlier runs left where no tag reaches it (`Leftovers`): loads ask for those manifests
+    /// by digest, and a deletion notes what it plans and then what it left.
+    private let leftoverStore: LeftoverStore
+    private var leftovers: Result<Leftovers, PurgeError>
+
     init(client: RegistryClient, mailbox: BrowseMailbox, cache: ContentCache) {
         self.client = client
         self.mailbox = mailbox
         self.cache = cache
+        leftoverStore = LeftoverStore.standard(registry: client.endpoint.name)
+        leftovers = Result { [leftoverStore] () throws(PurgeError) in try leftoverStore.load() }
     }
 
     /// Runs one command to completion. `quit`, `suspend` and `redraw` belong to the run loop.
@@ -76,7 +83,8 @@ final class BrowseEffects: @unchecked Sendable {
     }
 
     private func load(_ name: String) async {
-        let loader = InventoryLoader(client: client, cache: cache, capabilities: lock.withLock { capabilities })
+        let (capabilities, leftovers) = lock.withLock { (self.capabilities, try? self.leftovers.get()) }
+        let loader = InventoryLoader(client: client, cache: cache, capabilities: capabilities, leftovers: leftovers)
         let mailbox = self.mailbox
         do {
             let repository = try await loader.load(repository: name) { mailbox.post(.loadProgress($0)) }
@@ -98,10 +106,15 @@ final class BrowseEffects: @unchecked Sendable {
     /// done), and what was not started is reported as not done.
     private func execute(_ request: ExecutionRequest) async {
         let journal: Journal
+        let before: Leftovers
         do {
+            // A leftovers file that cannot be read stops the deletion: going on would forget what
+            // it records, and what this run would orphan too.
+            before = try lock.withLock { try leftovers.get() }
             journal = try Journal(path: Journal.defaultPath(registry: client.endpoint.name))
+            try leftoverStore.save(before.planned(request.plan))
         } catch {
-            mailbox.post(.executionFailed(error.message))
+            mailbox.post(.executionFailed("\(error)"))
             return
         }
         stop.reset()
@@ -110,6 +123,11 @@ final class BrowseEffects: @unchecked Sendable {
         let result = await executor.execute(plan: request.plan, inventory: request.inventory) { event in
             mailbox.post(.execution(event))
         }
+        let after = before.updated(inventory: request.inventory, result: result)
+        lock.withLock { leftovers = .success(after) }
+        // If this fails the file still lists everything the run planned: a superset, which the
+        // next load sorts out with a HEAD per entry.
+        try? leftoverStore.save(after)
         mailbox.post(.executionFinished(result))
     }
 
