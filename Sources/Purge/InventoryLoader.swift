@@ -117,9 +117,6 @@ public struct InventoryLoader: Sendable {
         let named = Set(repository.referrerTags.keys.compactMap(RepositoryInventory.referrerSubject(ofTag:)))
         let found = try await stored(repository: name, earlier.union(named).subtracting(reached))
         try await walk(from: found.present)
-        repository.leftovers = LeftoverCheck(
-            present: earlier.intersection(found.present),
-            settled: earlier.intersection(reached.union(found.gone)))
         for (subject, referrers) in referrersOf where repository.manifests[subject] != nil {
             repository.manifests[subject]?.referrers = referrers.sorted()
         }
@@ -140,10 +137,37 @@ public struct InventoryLoader: Sendable {
             }
         }
         Self.computeIndexTimes(&repository)
+        repository.leftovers = try await leftoverCheck(earlier, reached: reached, found: found, in: repository)
         cache.writeTagHints(
             repository.tags.merging(repository.referrerTags) { first, _ in first }, registry: client.endpoint.name,
             repository: name)
         return repository
+    }
+
+    /// What became of an earlier run's leftovers: the ones now in view only by digest, the ones to
+    /// forget (gone, or reachable from a tag again), and the referrers among them whose subject is
+    /// gone. Those stay remembered and are planned: the earlier run meant to delete them and went
+    /// as far as their subject (a signature whose DELETE failed while the SBOM it signs went in the
+    /// same phase); by the usual rule a referrer whose subject is not in view is kept, for good.
+    private func leftoverCheck(
+        _ earlier: Set<Digest>, reached: Set<Digest>, found: (present: Set<Digest>, gone: Set<Digest>),
+        in repository: RepositoryInventory
+    ) async throws -> LeftoverCheck {
+        guard !earlier.isEmpty else { return LeftoverCheck() }
+        var subjectOf: [Digest: Digest] = [:]
+        for (tag, digest) in repository.referrerTags where earlier.contains(digest) {
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag) { subjectOf[digest] = subject }
+        }
+        for digest in earlier {
+            if let subject = repository.manifests[digest]?.subject { subjectOf[digest] = subject }
+        }
+        let missing = Set(subjectOf.values).subtracting(repository.manifests.keys)
+        let gone = found.gone.union(
+            try await stored(repository: repository.name, missing.subtracting(found.gone)).gone)
+        let dangling = Set(subjectOf.filter { gone.contains($0.value) }.keys)
+        return LeftoverCheck(
+            present: earlier.intersection(found.present),
+            settled: earlier.intersection(reached.union(found.gone)).subtracting(dangling), dangling: dangling)
     }
 
     /// Which of `digests` the repository still stores (one HEAD each), and which are gone. A HEAD

@@ -62,10 +62,13 @@ public struct LeftoverCheck: Sendable, Equatable {
     public var present: Set<Digest> = []
     /// Need no remembering any more: gone, or reachable from a tag again.
     public var settled: Set<Digest> = []
+    /// Referrers among them whose subject is gone: planned, not kept as "subject not in view".
+    public var dangling: Set<Digest> = []
 
-    public init(present: Set<Digest> = [], settled: Set<Digest> = []) {
+    public init(present: Set<Digest> = [], settled: Set<Digest> = [], dangling: Set<Digest> = []) {
         self.present = present
         self.settled = settled
+        self.dangling = dangling
     }
 }
 

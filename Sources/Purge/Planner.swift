@@ -86,11 +86,15 @@ public enum Planner {
         // Sort the digests, not (digest, record) pairs: records are large and copying them in a
         // sort showed in the profile.
         manifestVerdicts.reserveCapacity(repository.manifests.count)
+        let referrerTagged = Set(repository.referrerTags.values)
         for digest in repository.manifests.keys.sorted() {
             guard let record = repository.manifests[digest] else { continue }
             manifestVerdicts.append(
+                // A tag-schema referrers index goes with the referrers, before any index: deleted in
+                // the index phase, alongside its subject, a failed DELETE of it would outlive the subject.
                 ManifestVerdict(
-                    digest: digest, kind: record.kind, isReferrer: record.subject != nil,
+                    digest: digest, kind: record.kind,
+                    isReferrer: record.subject != nil || referrerTagged.contains(digest),
                     tags: (tagsByDigest[digest] ?? []).sorted(), reason: manifestReasons[digest] ?? .notMatched))
         }
         let deletedManifests = Set(manifestVerdicts.filter { $0.action == .delete }.map(\.digest))
@@ -129,8 +133,10 @@ public enum Planner {
                 queue.append(digest)
             }
         }
-        // Referrers whose subject is not in view stay: nothing says they are stale.
-        for (digest, record) in manifests {
+        // Referrers whose subject is not in view stay: nothing says they are stale — unless an
+        // earlier run planned them and their subject is gone (`LeftoverCheck.dangling`).
+        let dangling = deleteRequested ? repository.leftovers.dangling : []
+        for (digest, record) in manifests where !dangling.contains(digest) {
             if let subject = record.subject, manifests[subject] == nil, kept[digest] == nil {
                 kept[digest] = .subjectNotInView(subject: subject)
                 queue.append(digest)
@@ -148,7 +154,7 @@ public enum Planner {
             }
         }
         // Tag-schema indexes (`sha256-<hex>` tags) follow their subject.
-        for (tag, digest) in repository.referrerTags where kept[digest] == nil {
+        for (tag, digest) in repository.referrerTags where kept[digest] == nil && !dangling.contains(digest) {
             if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
                 kept[subject] != nil || manifests[subject] == nil
             {

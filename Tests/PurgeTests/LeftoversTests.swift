@@ -152,4 +152,75 @@ import Testing
             }
         }
     }
+
+    @Test("a tag-schema referrers index goes in the referrers phase, before any index (its subject may be one)")
+    func referrersIndexIsAReferrer() throws {
+        var builder = InventoryBuilder()
+        builder.image("app", "child", tags: [], created: InventoryBuilder.day(1))
+        let subject = builder.index("app", "multi", tags: ["1.0"], children: ["child"])
+        let referrersIndex = builder.index("app", "schema", tags: [], children: [])
+        builder.referrerTag("app", "sha256-\(subject.hex)", pointsTo: "schema")
+        let policy = try PurgePolicy.parse(filters: ["app:.*"], ago: "0d", untagged: true)
+        let plan = Planner.plan(inventory: builder.inventory, policy: policy, now: InventoryBuilder.day(30))
+        let verdict = try #require(plan["app"]?.manifests.first { $0.digest == referrersIndex })
+        #expect(verdict.action == .delete && verdict.kind == .index)
+        #expect(verdict.isReferrer, "phased with the referrers, not with its subject")
+        #expect(plan["app"]?.manifests.first { $0.digest == subject }?.isReferrer == false)
+    }
+
+    @Test("a referrer an earlier run left whose subject is gone is planned; any other stays 'subject not in view'")
+    func danglingLeftoverReferrer() throws {
+        var builder = InventoryBuilder()
+        let signature = builder.image("s", "sig", tags: [], created: nil, subject: "gone")
+        builder.referrerTag("s", "sha256-\(InventoryBuilder.digest("s/gone").hex).sig", pointsTo: "sig")
+        let other = builder.image("s", "other-sig", tags: [], created: nil, subject: "also-gone")
+        builder.referrerTag("s", "sha256-\(InventoryBuilder.digest("s/also-gone").hex).sig", pointsTo: "other-sig")
+        builder.repositories["s"]?.leftovers = LeftoverCheck(dangling: [signature])
+        let untagged = try PurgePolicy.parse(filters: ["s:.*"], ago: "0d", untagged: true)
+        let plan = Planner.plan(inventory: builder.inventory, policy: untagged, now: InventoryBuilder.day(30))
+        #expect(plan.reason("s", manifest: signature) == .subjectDeleted(subject: InventoryBuilder.digest("s/gone")))
+        #expect(plan["s"]?.referrerTagsDeleted == ["sha256-\(InventoryBuilder.digest("s/gone").hex).sig"])
+        #expect(plan.reason("s", manifest: other) == .subjectNotInView(subject: InventoryBuilder.digest("s/also-gone")))
+        let tagsOnly = try PurgePolicy.parse(filters: ["s:.*"], ago: "0d")
+        let kept = Planner.plan(inventory: builder.inventory, policy: tagsOnly, now: InventoryBuilder.day(30))
+        #expect(kept.manifestCount == 0, "without --untagged nothing goes by digest")
+    }
+
+    @Test("live: a signature left after its subject went is found dangling and purged with its tag")
+    func danglingSignatureIsFinished() async throws {
+        try await TestRegistry.with { registry in
+            let signature = try await registry.withClient { client in
+                let pusher = FixturePusher(client: client)
+                let image = try await pusher.pushImage(
+                    repository: "signed", tags: ["1.0"],
+                    spec: ImageSpec(seed: "gone", created: DemoSeed.day(2023, 1, 1)))
+                let signature = try await pusher.pushReferrer(
+                    repository: "signed", subject: image, style: .cosignTag(suffix: "sig"))
+                // The run deleted the subject; the signature's DELETE failed.
+                try await client.deleteManifest(repository: "signed", digest: image.digest)
+                return signature
+            }
+            let policy = try PurgePolicy.parse(filters: ["signed:.*"], ago: "0d", untagged: true)
+            try await registry.withClient { client in
+                let plain = try await InventoryLoader(client: client).load(repositories: ["signed"])
+                let kept = Planner.plan(inventory: plain, policy: policy, now: Date())
+                #expect(kept.manifestCount == 0, "without the earlier run's word, a signature of nothing in view stays")
+
+                let leftovers = Leftovers(registry: registry.host, manifests: ["signed": [signature.digest]])
+                let inventory = try await InventoryLoader(client: client, leftovers: leftovers).load(repositories: [
+                    "signed"
+                ])
+                #expect(inventory.repositories.first?.leftovers.dangling == [signature.digest])
+                #expect(inventory.repositories.first?.leftovers.settled.isEmpty == true, "remembered until deleted")
+                let plan = Planner.plan(inventory: inventory, policy: policy, now: Date())
+                let journal = FileManager.default.temporaryDirectory.appendingPathComponent("j-\(UUID()).jsonl").path
+                let result = await PurgeExecutor(client: client, journal: try Journal(path: journal))
+                    .execute(plan: plan, inventory: inventory)
+                #expect(result.succeeded)
+                #expect(result.deletedManifests.map(\.target) == [.manifest(signature.digest)])
+                #expect(try await client.tags(repository: "signed").isEmpty)
+                #expect(leftovers.updated(inventory: inventory, result: result).isEmpty)
+            }
+        }
+    }
 }
