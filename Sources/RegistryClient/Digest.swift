@@ -7,6 +7,10 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
     public let algorithm: String
     /// The lowercase hex part.
     public let hex: String
+    /// The first 16 hex digits as a number: what hashing and ordering look at first. The planner
+    /// hashes and sorts digests all the time, and hashing two strings per digest was the top of its
+    /// profile; equal keys fall back to the strings.
+    private let key: UInt64
 
     /// Parses `algorithm:hex`; returns nil for anything else.
     public init?(_ string: String) {
@@ -28,6 +32,7 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         if algorithm == "sha512" && hex.count != 128 { return nil }
         self.algorithm = algorithm
         self.hex = hex
+        self.key = Self.key(of: hex)
     }
 
     /// The SHA-256 digest of `data`.
@@ -41,6 +46,28 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
     private init(uncheckedAlgorithm: String, hex: String) {
         self.algorithm = uncheckedAlgorithm
         self.hex = hex
+        self.key = Self.key(of: hex)
+    }
+
+    /// Lowercase hex digits in order, so that comparing keys compares the digits as text would;
+    /// fewer than 16 digits are padded with zeros on the right.
+    private static func key(of hex: String) -> UInt64 {
+        var key: UInt64 = 0
+        var count = 0
+        for byte in hex.utf8.prefix(16) {
+            let value = byte >= UInt8(ascii: "a") ? byte - UInt8(ascii: "a") + 10 : byte - UInt8(ascii: "0")
+            key = key << 4 | UInt64(value & 0xF)
+            count += 1
+        }
+        return count == 16 ? key : key << (4 * UInt64(16 - count))
+    }
+
+    public static func == (lhs: Digest, rhs: Digest) -> Bool {
+        lhs.key == rhs.key && lhs.hex == rhs.hex && lhs.algorithm == rhs.algorithm
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
     }
 
     /// The SHA-512 digest of `data`.
@@ -74,6 +101,7 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// one algorithm (nearly always the case) compare by their hex bytes.
     public static func < (lhs: Digest, rhs: Digest) -> Bool {
         guard lhs.algorithm == rhs.algorithm else { return lhs.description < rhs.description }
+        if lhs.key != rhs.key { return lhs.key < rhs.key }
         return lhs.hex.utf8.lexicographicallyPrecedes(rhs.hex.utf8)
     }
 

@@ -26,6 +26,30 @@ struct DigestTests {
         #expect(Digest(text) == nil)
     }
 
+    @Test("order, equality and hashing agree with the text, also where the first 16 digits are equal")
+    func orderMatchesText() throws {
+        var generator = SystemRandomNumberGenerator()
+        let shared = "0123456789abcdef"
+        var digests: [Digest] = []
+        for number in 0..<400 {
+            let rest = (0..<48).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
+            // Half share their first 16 digits, so the tie-break on the whole text is exercised.
+            let head =
+                number % 2 == 0
+                ? shared : (0..<16).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
+            digests.append(try #require(Digest("sha256:" + head + rest)))
+        }
+        digests += try ["x1:ab", "x1:abc", "x1:abc0", "x1:b"].map { try #require(Digest($0)) }
+        for (a, b) in zip(digests, digests.shuffled(using: &generator)) {
+            #expect((a < b) == (a.algorithm == b.algorithm ? a.hex < b.hex : a.description < b.description))
+            #expect((a == b) == (a.description == b.description))
+            if a == b { #expect(a.hashValue == b.hashValue) }
+        }
+        #expect(Set(digests.map(\.description)).count == Set(digests).count)
+        #expect(try #require(Digest("x1:abc")) < #require(Digest("x1:abc0")))
+        #expect(try #require(Digest("x1:abc0")) != #require(Digest("x1:abc")))
+    }
+
     @Test("sha256(of:) and matches verify content")
     func verify() throws {
         #expect(Digest.sha256(of: Data()).description == Self.emptySHA256)
