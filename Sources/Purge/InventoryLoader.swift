@@ -87,7 +87,17 @@ public struct InventoryLoader: Sendable {
                     InventoryProgress(
                         repository: name, phase: "reading manifests", done: repository.manifests.count,
                         total: repository.manifests.count + frontier.count))
-                let records = try await fetchRecords(repository: name, digests: frontier, fetched: fetched)
+                // A referrers index often lists a referrer someone deleted since (clients do not
+                // always update it): a 404 for such an entry is a note, not a failed listing.
+                var listedAsReferrer = Set<Digest>()
+                for (tag, digest) in repository.referrerTags where !tag.contains(".") {
+                    listedAsReferrer.formUnion(repository.manifests[digest]?.children ?? [])
+                }
+                let (records, missing) = try await fetchRecords(
+                    repository: name, digests: frontier, fetched: fetched, mayBeGone: listedAsReferrer)
+                for digest in missing.sorted() {
+                    repository.problems.append("a referrers index lists \(digest), which the registry no longer has")
+                }
                 var next = Set<Digest>()
                 for (record, referrers) in records {
                     repository.manifests[record.digest] = record
@@ -104,7 +114,7 @@ public struct InventoryLoader: Sendable {
                         referrersOf[subject, default: []].formUnion(index.children)
                     }
                 }
-                frontier = next.subtracting(repository.manifests.keys)
+                frontier = next.subtracting(repository.manifests.keys).subtracting(missing)
             }
         }
         try await walk(from: Set(repository.tags.values).union(repository.referrerTags.values))
@@ -227,20 +237,30 @@ public struct InventoryLoader: Sendable {
         }
     }
 
+    /// Reads the records of `digests`; those in `mayBeGone` that the registry does not have come
+    /// back as missing instead of failing the load.
     private func fetchRecords(
-        repository: String, digests: Set<Digest>, fetched: [Digest: Manifest]
-    ) async throws
-        -> [(ManifestRecord, [Digest])]
-    {
-        try await withThrowingTaskGroup(of: (ManifestRecord, [Digest]).self) { group in
+        repository: String, digests: Set<Digest>, fetched: [Digest: Manifest], mayBeGone: Set<Digest>
+    ) async throws -> (records: [(ManifestRecord, [Digest])], missing: Set<Digest>) {
+        try await withThrowingTaskGroup(of: (Digest, (ManifestRecord, [Digest])?).self) { group in
             for digest in digests {
                 group.addTask {
-                    try await self.record(repository: repository, digest: digest, fetched: fetched[digest])
+                    do {
+                        return (
+                            digest,
+                            try await self.record(repository: repository, digest: digest, fetched: fetched[digest])
+                        )
+                    } catch let error as RegistryError where error.kind == .notFound && mayBeGone.contains(digest) {
+                        return (digest, nil)
+                    }
                 }
             }
             var records: [(ManifestRecord, [Digest])] = []
-            for try await record in group { records.append(record) }
-            return records
+            var missing = Set<Digest>()
+            for try await (digest, record) in group {
+                if let record { records.append(record) } else { missing.insert(digest) }
+            }
+            return (records, missing)
         }
     }
 

@@ -223,4 +223,28 @@ import Testing
             }
         }
     }
+
+    @Test("live: a referrers index that lists a deleted referrer is a note, not a failed listing")
+    func referrersIndexListingAGoneReferrer() async throws {
+        try await TestRegistry.with { registry in
+            let (image, referrer) = try await registry.withClient { client in
+                let pusher = FixturePusher(client: client)
+                let image = try await pusher.pushImage(
+                    repository: "signed", tags: ["1.0"],
+                    spec: ImageSpec(seed: "listed", created: DemoSeed.day(2023, 1, 1)))
+                let referrer = try await pusher.pushReferrer(repository: "signed", subject: image, style: .tagSchema)
+                // Deleted by another client that left the referrers index as it was.
+                try await client.deleteManifest(repository: "signed", digest: referrer.digest)
+                return (image, referrer)
+            }
+            try await registry.withClient { client in
+                let inventory = try await InventoryLoader(client: client).load(repositories: ["signed"])
+                #expect(inventory.unreadable.isEmpty)
+                let repository = try #require(inventory.repositories.first)
+                #expect(repository.manifests[image.digest] != nil)
+                #expect(repository.manifests[referrer.digest] == nil)
+                #expect(repository.problems.contains { $0.contains(referrer.digest.description) })
+            }
+        }
+    }
 }
