@@ -63,29 +63,9 @@ public enum ChildProcess {
         let errPath = folder.appendingPathComponent("stderr").path
         try (stdin ?? Data()).write(to: URL(fileURLWithPath: inPath))
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdin == nil ? "/dev/null" : inPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group, so a timeout kills what it started too; default signal mask, so
-        // a child started from a thread that blocks signals still gets them.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK))
-
-        let environmentPairs = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var pid = pid_t()
-        let code = withCStrings([executable] + arguments) { argv in
-            withCStrings(environmentPairs) { envp in posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
-        }
-        guard code == 0 else { throw LaunchFailure(executable: executable, code: code) }
+        let pid = try Spawn.start(
+            executable, arguments, environment: environment, stdin: stdin == nil ? "/dev/null" : inPath,
+            stdout: outPath, stderr: errPath)
 
         let deadline = ContinuousClock.now + timeout
         var status: Int32 = 0
@@ -104,15 +84,5 @@ public enum ChildProcess {
             status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f),
             stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
             stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), timedOut: timedOut)
-    }
-
-    /// A NULL-terminated C string array for the duration of `body`.
-    private static func withCStrings<T>(
-        _ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> T
-    ) -> T {
-        var pointers = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { for pointer in pointers { free(pointer) } }
-        return body(pointers)
     }
 }

@@ -17,6 +17,24 @@ public enum FuzzInput {
         "*", "+", "-", ".", "e", "E", "1e308", "-0", "9999999999999999999999", "NaN", "inf", "null", "true", "\u{FEFF}",
     ]
 
+    /// The deterministic inputs of a fuzz run: the seeds, then as many more as `count` asks for,
+    /// half `random` text and half mutations (one to three) of a seed.
+    public static func inputs<Generator: RandomNumberGenerator>(
+        seeds: [String], count: Int, using rng: inout Generator, random: (inout Generator) -> String
+    ) -> [String] {
+        var inputs = seeds
+        while inputs.count < count {
+            if Bool.random(using: &rng) {
+                inputs.append(random(&rng))
+            } else {
+                var text = seeds.randomElement(using: &rng) ?? ""
+                for _ in 0..<Int.random(in: 1...3, using: &rng) { text = mutate(text, using: &rng) }
+                inputs.append(text)
+            }
+        }
+        return inputs
+    }
+
     /// One random mutation of `text`: insert, delete, duplicate, swap in a nasty piece, or truncate.
     public static func mutate(_ text: String, using rng: inout some RandomNumberGenerator) -> String {
         var characters = Array(text)

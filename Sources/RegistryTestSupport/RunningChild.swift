@@ -54,38 +54,15 @@ public final class RunningChild: Sendable {
         let outPath = folder.appendingPathComponent("stdout").path
         let errPath = folder.appendingPathComponent("stderr").path
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group, so that a terminal's Ctrl-C during the test run does not reach
-        // it and only the test's signals do; default mask and dispositions, so SIGINT is live.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let pairs = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var pid = pid_t()
-        let code = withCStrings([executable] + arguments) { argv in
-            withCStrings(pairs) { envp in posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
-        }
-        guard code == 0 else {
+        // SIGINT, SIGTERM and SIGPIPE at their defaults: the tests send them and expect them live.
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(
+                executable, arguments, environment: environment, stdin: "/dev/null", stdout: outPath, stderr: errPath,
+                defaultSignals: [SIGINT, SIGTERM, SIGPIPE])
+        } catch {
             try? FileManager.default.removeItem(at: folder)
-            throw ChildProcess.LaunchFailure(executable: executable, code: code)
+            throw error
         }
         return RunningChild(processIdentifier: pid, folder: folder)
     }
@@ -161,13 +138,5 @@ public final class RunningChild: Sendable {
             stderr: (try? Data(contentsOf: folder.appendingPathComponent("stderr"))) ?? Data())
         try? FileManager.default.removeItem(at: folder)
         return outcome
-    }
-
-    /// A NULL-terminated C string array for the duration of `body`.
-    private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> T) -> T {
-        var pointers = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { for pointer in pointers { free(pointer) } }
-        return body(pointers)
     }
 }

@@ -19,17 +19,7 @@ struct PurgeParserPropertyTests {
 
     static func fuzzInputs(seeds: [String], seed: UInt64) -> [String] {
         var rng = Xoshiro(seed: (seed, 0x5851_F42D_4C95_7F2D, 3, 5))
-        var inputs = seeds
-        while inputs.count < fuzzCount {
-            if Bool.random(using: &rng) {
-                inputs.append(anyText.run(using: &rng))
-            } else {
-                var text = seeds.randomElement(using: &rng) ?? ""
-                for _ in 0..<Int.random(in: 1...3, using: &rng) { text = FuzzInput.mutate(text, using: &rng) }
-                inputs.append(text)
-            }
-        }
-        return inputs
+        return FuzzInput.inputs(seeds: seeds, count: fuzzCount, using: &rng) { anyText.run(using: &$0) }
     }
 
     /// Names the input a fuzzing child for `parser` died on (an exit test that fails gives no result).

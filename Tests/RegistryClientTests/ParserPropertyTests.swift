@@ -33,17 +33,7 @@ struct ParserPropertyTests {
     /// The deterministic inputs of a fuzz run: seeds, random text, and mutations of the seeds.
     static func fuzzInputs(seeds: [String], count: Int = fuzzCount, seed: UInt64) -> [String] {
         var rng = Xoshiro(seed: (seed, 0x9E37_79B9_7F4A_7C15, 42, 7))
-        var inputs = seeds
-        while inputs.count < count {
-            if Bool.random(using: &rng) {
-                inputs.append(anyText.run(using: &rng))
-            } else {
-                var text = seeds.randomElement(using: &rng) ?? ""
-                for _ in 0..<Int.random(in: 1...3, using: &rng) { text = FuzzInput.mutate(text, using: &rng) }
-                inputs.append(text)
-            }
-        }
-        return inputs
+        return FuzzInput.inputs(seeds: seeds, count: count, using: &rng) { anyText.run(using: &$0) }
     }
 
     /// Byte-level fuzz inputs for JSON parsers.
@@ -60,7 +50,6 @@ struct ParserPropertyTests {
         return inputs
     }
 
-    /// Reports the input a fuzzing child died on.
     /// Names the input a fuzzing child for `parser` died on (an exit test that fails gives no result).
     static func report(_ result: ExitTest.Result?, parser: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let failed = FuzzInput.failedInput(name: parser)
