@@ -123,8 +123,9 @@ struct PolicyFileParser {
         }
         let label = name.map { "rule '\($0)'" } ?? "rule \(number)"
         var action = Action.delete
+        // Compiled as they are read; a bad one is reported and leaves the rule unbuilt.
+        var compiledFilters: [PurgeFilter] = []
         // nil: no filters key; an empty list is reported at the list itself.
-        var filterTexts: [String]?
         var filtersNode: Node?
         var ago: String?
         var keep = 0
@@ -143,7 +144,7 @@ struct PolicyFileParser {
                 }
                 action = value
             case "filters":
-                filterTexts = filters(entry.value, key: "filters", field: .filter, in: label).compactMap { $0?.text }
+                compiledFilters = filters(entry.value, key: "filters", field: .filter, in: label).compactMap { $0 }
                 filtersNode = entry.value
             case "ago":
                 guard let text = string(entry.value, key: "ago", in: label) else { continue }
@@ -191,14 +192,13 @@ struct PolicyFileParser {
         }
         guard problems.count == before, let name, let nameEntry else { return nil }
         if action == .keep {
-            // Filters were compiled above; a second compile cannot fail.
-            let compiled = (filterTexts ?? []).compactMap { try? PurgeFilter($0) }
-            return (RetentionRule.keep(name, filters: compiled), nameEntry.value)
+            return (RetentionRule.keep(name, filters: compiledFilters), nameEntry.value)
         }
         do {
             // The flags' own validation builds the rule, so a file accepts exactly what `purge` does.
             let policy = try PurgePolicy.parse(
-                filters: filterTexts ?? [], ago: ago, keep: keep, untagged: untagged, untaggedOnly: untaggedOnly,
+                filters: compiledFilters.map(\.text), ago: ago, keep: keep, untagged: untagged,
+                untaggedOnly: untaggedOnly,
                 includeLocked: includeLocked)
             return (RetentionRule(name: name, policy: policy), nameEntry.value)
         } catch {

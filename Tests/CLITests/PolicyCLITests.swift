@@ -78,6 +78,12 @@ import Testing
                     """)
             #expect(dry.stderr.contains("  ci: deletes 2 tags and 2 manifests, keeps 2 tags"), "\(dry.stderr)")
             #expect(dry.stderr.contains("  releases: keeps 2 tags"), "\(dry.stderr)")
+            let json = try await PurgeCLI.run([
+                "purge", "--policy", unreachable, "-r", registry.host, "--dry-run", "--output", "json",
+            ])
+            #expect(json.status == 0, "\(json.stderr)")
+            #expect(json.stdout.contains(#""rule" : "releases""#))
+            #expect(json.stdout.contains(#""detail" : "kept by rule 'ci': newer than its ago cutoff""#))
             #expect(try await registry.skopeoTags("app").count == 9)
 
             // Without -r the file's registry is used.
@@ -105,6 +111,18 @@ import Testing
         #expect(run.status == 64)
         #expect(run.stderr.contains("--filter, --ago cannot be added to it"), "\(run.stderr)")
         #expect(!run.stderr.contains("cannot reach"))
+    }
+
+    @Test func aRegistryComesFromDashROrTheFile() async throws {
+        let noRegistry = try Self.writePolicy("rules:\n  - {name: a, filters: ['a:b'], ago: 0d}\n", registry: "")
+        defer { try? FileManager.default.removeItem(atPath: noRegistry) }
+        let fromFile = try await PurgeCLI.run(["purge", "--policy", noRegistry, "--dry-run"])
+        #expect(fromFile.status == 64)
+        #expect(
+            fromFile.stderr.contains("names no registry: add -r HOST[:PORT], or registry: HOST"), "\(fromFile.stderr)")
+        let flags = try await PurgeCLI.run(["purge", "--filter", "a:b", "--ago", "0d", "--dry-run"])
+        #expect(flags.status == 64)
+        #expect(flags.stderr.contains("missing -r/--registry"), "\(flags.stderr)")
     }
 
     @Test func aBadPolicyFileIsRefusedWithPositionsBeforeAnyRequest() async throws {
