@@ -34,12 +34,16 @@ public struct PolicyFile: Sendable, Equatable {
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(PolicyFileError) -> PolicyFile {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw .unreadable(path, reason: "there is no such file; check the path")
+        }
+        guard !isFolder.boolValue else { throw .unreadable(path, reason: "it is a folder; name the policy file in it") }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            throw .unreadable(path, reason: "\(reason); check the path")
+            throw .unreadable(path, reason: "\(error.localizedDescription) (check that you may read it)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(path, reason: "it is not UTF-8 text; save it as UTF-8")

@@ -60,7 +60,7 @@ struct PolicyFileParser {
                     report(at: entry.value, "registry is empty: give HOST[:PORT] (or leave the key out and use -r)")
                 }
             case "protect":
-                protect = filters(entry.value, key: "protect", field: .protect, in: "protect").compactMap { $0 }
+                protect = filters(entry.value, key: "protect", field: .protect, in: "the policy").compactMap { $0 }
             case "rules":
                 sawRules = true
                 (rules, ruleLines) = parseRules(entry.value)

@@ -65,7 +65,7 @@ public enum PlanReport {
                 if let rule = verdict.rule { counts[rule, default: Counts()].deletedManifests += 1 }
             }
         }
-        var lines = ["Rules, in order:"]
+        var lines = ["Per rule, in order, as planned:"]
         for rule in plan.retention.rules {
             let name = rule.name ?? "(unnamed)"
             let count = counts[name] ?? Counts()

@@ -117,7 +117,7 @@ import Testing
                 == "3:15: rule 'a': filter 'my-app' has no ':' between repository and tag; \(PurgeFilter.expectedForm)")
         #expect(
             problem("protect: ['nocolon']\nrules:\n  - {name: a, filters: ['a:b'], ago: 0d}")
-                .hasPrefix("1:11: protect: protect 'nocolon' has no ':'"))
+                .hasPrefix("1:11: the policy: protect 'nocolon' has no ':'"))
     }
 
     @Test func aBadDurationPointsAtTheFirstCharacterThatIsNot() {
@@ -229,7 +229,10 @@ import Testing
             _ = try PolicyFile.load(path: "/nonexistent/policy.yaml")
         } catch {
             #expect(error.lines.count == 1)
-            #expect(error.lines[0].hasPrefix("/nonexistent/policy.yaml: cannot read the policy file"))
+            #expect(
+                error.lines == [
+                    "/nonexistent/policy.yaml: cannot read the policy file: there is no such file; check the path"
+                ])
         }
     }
 }

@@ -213,7 +213,8 @@ import Testing
         #expect(text.hasSuffix("Number of tags to be deleted: 3\nNumber of manifests to be deleted: 2"))
         #expect(
             PlanReport.ruleSummary(plan) == [
-                "Rules, in order:", "  stable: keeps 2 tags", "  rest: deletes 3 tags and 2 manifests, keeps 0 tags",
+                "Per rule, in order, as planned:", "  stable: keeps 2 tags",
+                "  rest: deletes 3 tags and 2 manifests, keeps 0 tags",
                 "  protect keeps 1 tag; no rule selects 3 tags",
             ])
         let json = try PlanReport.json(plan)
