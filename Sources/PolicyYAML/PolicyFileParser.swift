@@ -349,19 +349,34 @@ struct PolicyFileParser {
         report(line: line, column: column, message)
     }
 
-    /// A YAML syntax error, at the mark libyaml gives.
+    /// A YAML syntax error, at the mark libyaml gives. A mark past the end of the text (an
+    /// unclosed bracket or quote found only at the end) moves to where the unclosed construct
+    /// began, which is where the fix goes.
     private mutating func syntaxProblem(_ error: any Error) {
         let hint = "check the indentation, and quote values that hold ': ', ' #' or start with [ { * & ! |"
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let detail = context.map { " \($0.text)" } ?? ""
-            report(line: mark.line, column: mark.column, "YAML syntax: \(problem)\(detail); \(hint)")
+            let detail = context.map { " \($0.text) that starts at \($0.mark.line):\($0.mark.column)" } ?? ""
+            let position = isPastTheEnd(mark) ? context?.mark ?? mark : mark
+            let (line, column) = clamped(line: position.line, column: position.column)
+            report(line: line, column: column, "YAML syntax: \(problem)\(detail); \(hint)")
         case .reader(let problem, _, _, _):
             report(line: 1, column: 1, "the file cannot be read as YAML: \(problem); save it as UTF-8 text")
         default:
             report(line: 1, column: 1, "the file cannot be read as YAML (\(error)); \(hint)")
         }
+    }
+
+    private func isPastTheEnd(_ mark: Mark) -> Bool {
+        mark.line > lines.count || (mark.line == lines.count && mark.column > (lines.last?.count ?? 0) + 1)
+    }
+
+    /// A position inside the text: at most the last line, at most one past a line's last character.
+    private func clamped(line: Int, column: Int) -> (Int, Int) {
+        let line = min(max(line, 1), max(lines.count, 1))
+        let width = lines.indices.contains(line - 1) ? lines[line - 1].count : 0
+        return (line, min(max(column, 1), width + 1))
     }
 
     /// The node's resolved type (`str`, `int`, `bool`, `null`, …): plain `10` is a number, `'10'` text.

@@ -223,6 +223,30 @@ import Testing
         #expect(problem("rules:\n  - name: ci\n    filters: ['a:b']\n    ago: 1x\n").hasPrefix("4:11:"))
     }
 
+    /// Every cut of a valid file, and the file with each character dropped, either reads or fails
+    /// with positions inside the text: no crash, no position past the end.
+    @Test func damagedFilesFailWithPositionsInsideTheText() {
+        let text = Self.example
+        let characters = Array(text)
+        var variants: [String] = (0...characters.count).map { String(characters.prefix($0)) }
+        variants += characters.indices.map { String(characters[..<$0] + characters[($0 + 1)...]) }
+        for variant in variants {
+            let lines = variant.split(separator: "\n", omittingEmptySubsequences: false)
+            do {
+                _ = try PolicyFile.parse(variant)
+            } catch {
+                #expect(!error.problems.isEmpty)
+                for problem in error.problems {
+                    let line = problem.line ?? 0
+                    #expect((1...max(lines.count, 1)).contains(line), "\(problem) in \(variant.debugDescription)")
+                    let width = lines.indices.contains(line - 1) ? lines[line - 1].count : 0
+                    #expect(
+                        (1...width + 1).contains(problem.column ?? 0), "\(problem) in \(variant.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func aMissingFileSaysSoWithoutAPosition() {
         #expect(throws: PolicyFileError.self) { try PolicyFile.load(path: "/nonexistent/policy.yaml") }
         do {
