@@ -67,7 +67,7 @@ struct PolicyFileParser {
             default: break
             }
         }
-        if !sawRules { report(at: root, "the policy has no rules: key: add a rules: list, \(Self.example)") }
+        if !sawRules { report(at: root, "the policy has no 'rules' key: add a rules: list, \(Self.example)") }
         problems.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
         guard problems.isEmpty else { return nil }
         return Parsed(

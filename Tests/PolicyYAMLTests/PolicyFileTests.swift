@@ -155,7 +155,7 @@ import Testing
         #expect(
             problem("rules: []")
                 == "1:8: rules is empty: add at least one rule (a policy without rules would do nothing)")
-        #expect(problem("registry: r.io").hasPrefix("1:1: the policy has no rules: key"))
+        #expect(problem("registry: r.io").hasPrefix("1:1: the policy has no 'rules' key"))
         #expect(problem("").hasPrefix("1:1: the file is empty"))
         #expect(problem("# only a comment\n").hasPrefix("1:1: the file is empty"))
         #expect(problem("rules: {name: a}").hasPrefix("1:8: rules must be a list"))
