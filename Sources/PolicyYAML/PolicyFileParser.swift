@@ -94,25 +94,28 @@ struct PolicyFileParser {
                 continue
             }
             let line = mapping.mark?.line ?? 1
-            guard let (rule, nameNode) = parseRule(mapping, number: index + 1) else { continue }
-            if let name = rule.name {
-                if let first = firstUse[name] {
+            // Names are compared even when a rule has other problems, so one run reports both.
+            if let nameNode = mapping.first(where: { $0.key.scalar?.string == "name" })?.value,
+                case .scalar(let scalar) = nameNode, Self.tagName(of: nameNode) != .null
+            {
+                if let first = firstUse[scalar.string] {
                     report(
                         at: nameNode,
-                        "rule name '\(name)' is already used by the rule at line \(first): names must be unique, "
-                            + "every verdict names its rule")
+                        "rule name '\(scalar.string)' is already used by the rule at line \(first): names must be "
+                            + "unique, every verdict names its rule")
                 } else {
-                    firstUse[name] = line
+                    firstUse[scalar.string] = line
                 }
             }
+            guard let rule = parseRule(mapping, number: index + 1) else { continue }
             rules.append(rule)
             lines.append(line)
         }
         return (rules, lines)
     }
 
-    /// One rule, and the node of its name (for a duplicate-name message); nil when it has problems.
-    private mutating func parseRule(_ mapping: Node.Mapping, number: Int) -> (RetentionRule, Node)? {
+    /// One rule; nil when it has problems.
+    private mutating func parseRule(_ mapping: Node.Mapping, number: Int) -> RetentionRule? {
         let before = problems.count
         // Read the name first so that every other message can say which rule it is about.
         let nameEntry = mapping.first { $0.key.scalar?.string == "name" }
@@ -190,17 +193,15 @@ struct PolicyFileParser {
                 report(at: ruleNode, "\(label) has no ago: add ago: 14d, say (ago: 0d ignores age)")
             }
         }
-        guard problems.count == before, let name, let nameEntry else { return nil }
-        if action == .keep {
-            return (RetentionRule.keep(name, filters: compiledFilters), nameEntry.value)
-        }
+        guard problems.count == before, let name else { return nil }
+        if action == .keep { return RetentionRule.keep(name, filters: compiledFilters) }
         do {
             // The flags' own validation builds the rule, so a file accepts exactly what `purge` does.
             let policy = try PurgePolicy.parse(
                 filters: compiledFilters.map(\.text), ago: ago, keep: keep, untagged: untagged,
                 untaggedOnly: untaggedOnly,
                 includeLocked: includeLocked)
-            return (RetentionRule(name: name, policy: policy), nameEntry.value)
+            return RetentionRule(name: name, policy: policy)
         } catch {
             report(at: ruleNode, "\(label): \(error.message)")
             return nil

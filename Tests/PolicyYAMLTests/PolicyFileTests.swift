@@ -178,6 +178,10 @@ import Testing
         #expect(
             problem("rules:\n  - {name: ci, filters: ['a:b'], ago: 0d}\n  - {name: ci, filters: ['c:d'], ago: 0d}")
                 .hasPrefix("3:12: rule name 'ci' is already used by the rule at line 2"))
+        // Also when the second rule has a problem of its own: both are reported.
+        #expect(
+            problems("rules:\n  - {name: ci, filters: ['a:b'], ago: 0d}\n  - {name: ci, filters: ['c:d'], ago: 2x}")
+                .map { String($0.prefix(5)) } == ["3:12:", "3:40:"])
     }
 
     @Test func aKeepRuleOnlySelects() {
