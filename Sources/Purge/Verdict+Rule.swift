@@ -5,8 +5,12 @@ extension TagReason {
     /// came from a file, where a tag no rule selects is said to be so.
     public func explanation(rule: String?, namesRules: Bool = false) -> String {
         guard let rule else {
-            if namesRules, case .notMatched = self { return "kept: no rule selects it" }
-            return explanation
+            guard namesRules else { return explanation }
+            switch self {
+            case .notMatched: return "kept: no rule selects it"
+            case .protected(let filter): return "kept: protected by the policy's protect \(filter)"
+            default: return explanation
+            }
         }
         switch self {
         case .matched(let filter): return "deleted by rule '\(rule)': matches \(filter) and is old enough"

@@ -64,6 +64,9 @@ import Testing
             marks: [HandMark(repository: "app", tag: "latest", kind: .include)])
         #expect(verdict(plan, "app", tag: "latest")?.reason == .protected(filter: ".*:^latest$"))
         #expect(verdict(plan, "app", tag: "latest")?.rule == nil)
+        #expect(
+            verdict(plan, "app", tag: "latest")?.explanation(namesRules: true)
+                == "kept: protected by the policy's protect .*:^latest$")
         #expect(verdict(plan, "app", manifest: Self.d("app/latest"))?.action == .keep)
         #expect(plan.deletedTagNames == ["app:old"])
     }
