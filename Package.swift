@@ -24,6 +24,8 @@ var package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         // Property-based tests of every parser that reads a registry's (or a user's) text.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // Policy files: YAML with line and column marks on every node, so errors can point at the text.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Core client: the registry HTTP API, auth, models. Knows nothing of purging or terminals.
@@ -56,6 +58,9 @@ var package = Package(
         ),
         // Purge semantics: policy, planner (pure), inventory, executor, journal, report formats.
         .target(name: "Purge", dependencies: ["RegistryClient"]),
+        // Retention policy files: YAML text to a Purge.RetentionPolicy, with positioned errors. Its own
+        // target so the planner the browser re-runs on every key stays free of a parser dependency.
+        .target(name: "PolicyYAML", dependencies: ["Purge", .product(name: "Yams", package: "Yams")]),
         // Terminal UI building blocks: cells, buffers, display width, backend protocol. Pure.
         .target(name: "TUICore"),
         // The browser: Elm-shaped model/update/render over TUICore. Pure.
@@ -66,7 +71,8 @@ var package = Package(
         .executableTarget(
             name: "regsweep",
             dependencies: [
-                "RegistryClient", "RegistryFixtures", "Purge", "RegistryBrowser", "NcursesBackend", "TUICore",
+                "RegistryClient", "RegistryFixtures", "Purge", "PolicyYAML", "RegistryBrowser", "NcursesBackend",
+                "TUICore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,6 +96,7 @@ var package = Package(
                 "Purge", "RegistryTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "PolicyYAMLTests", dependencies: ["PolicyYAML", "Purge"]),
         .testTarget(name: "TUICoreTests", dependencies: ["TUICore"]),
         .testTarget(name: "RegistryBrowserTests", dependencies: ["RegistryBrowser", "TUICore", "Purge"]),
         .testTarget(

@@ -13,17 +13,19 @@ public enum AgoDuration {
         "accepted forms: <days>d optionally followed by a Go duration, e.g. 30d, 1d3h, 0d, 15m, 2h30m, 1.5h "
         + "(units: d at the start, then h, m, s, ms, us, ns)"
 
-    public static func parse(_ text: String) throws(PurgeError) -> TimeInterval {
+    /// Parses `text`; `name` is what the messages call it (`--ago` on the command line, `ago` in a
+    /// policy file).
+    public static func parse(_ text: String, named name: String = "--ago") throws(PurgeError) -> TimeInterval {
         let input = text.trimmingCharacters(in: .whitespaces)
         guard !input.isEmpty else {
-            throw PurgeError(.ago, "--ago is empty; \(acceptedForms)")
+            throw PurgeError(.ago, "\(name) is empty; \(acceptedForms)")
         }
         var rest = Substring(input)
         var total: TimeInterval = 0
         // Days first: `<int>d`.
         let dayDigits = rest.prefix { $0.isASCII && $0.isNumber }
         if !dayDigits.isEmpty, rest.dropFirst(dayDigits.count).first == "d" {
-            guard let days = Double(dayDigits) else { throw invalid(input, at: 1) }
+            guard let days = Double(dayDigits) else { throw invalid(input, at: 1, name: name) }
             total += days * 86400
             rest = rest.dropFirst(dayDigits.count + 1)
         }
@@ -33,22 +35,24 @@ public enum AgoDuration {
         while !rest.isEmpty {
             let column = input.count - rest.count + 1
             let number = rest.prefix { ($0.isASCII && $0.isNumber) || $0 == "." }
-            guard !number.isEmpty, number != ".", let value = Double(number) else { throw invalid(input, at: column) }
+            guard !number.isEmpty, number != ".", let value = Double(number) else {
+                throw invalid(input, at: column, name: name)
+            }
             rest = rest.dropFirst(number.count)
             guard let unit = units.first(where: { rest.hasPrefix($0.0) }) else {
-                throw invalid(input, at: input.count - rest.count + 1)
+                throw invalid(input, at: input.count - rest.count + 1, name: name)
             }
             total += value * unit.1
             rest = rest.dropFirst(unit.0.count)
         }
         guard total <= maximum else {
-            throw PurgeError(.ago, "--ago '\(input)' is longer than 150 years; use a shorter duration", column: 1)
+            throw PurgeError(.ago, "\(name) '\(input)' is longer than 150 years; use a shorter duration", column: 1)
         }
         return total
     }
 
-    private static func invalid(_ input: String, at column: Int) -> PurgeError {
-        PurgeError(.ago, "--ago '\(input)' is not a duration (at column \(column)); \(acceptedForms)", column: column)
+    private static func invalid(_ input: String, at column: Int, name: String) -> PurgeError {
+        PurgeError(.ago, "\(name) '\(input)' is not a duration (at column \(column)); \(acceptedForms)", column: column)
     }
 
     /// Formats a duration back in the accepted form, e.g. `30d` or `1d3h`.

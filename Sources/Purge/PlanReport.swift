@@ -31,13 +31,57 @@ public enum PlanReport {
     /// Notes that belong under a plan: what a generic registry cannot show.
     public static func notes(_ plan: PurgePlan) -> [String] {
         var notes: [String] = []
-        if plan.policy.untaggedOnly || plan.policy.untagged {
+        if plan.retention.deletesManifests {
             notes.append(
                 "Note: this registry lists manifests only through tags; manifests that were already untagged are not in view and are not deleted."
             )
         }
         return notes
     }
+
+    /// Per rule of a policy file, what it deletes and keeps: one line each, for stderr under the
+    /// plan (the plan itself keeps `acr purge`'s format). Empty for the flags' one rule.
+    public static func ruleSummary(_ plan: PurgePlan) -> [String] {
+        guard plan.retention.namesRules else { return [] }
+        struct Counts {
+            var deletedTags = 0
+            var keptTags = 0
+            var deletedManifests = 0
+        }
+        var counts: [String: Counts] = [:]
+        var protected = 0
+        var unselected = 0
+        for repository in plan.repositories {
+            for verdict in repository.tags {
+                switch (verdict.rule, verdict.action) {
+                case (let rule?, .delete): counts[rule, default: Counts()].deletedTags += 1
+                case (let rule?, .keep): counts[rule, default: Counts()].keptTags += 1
+                case (nil, _):
+                    if case .protected = verdict.reason { protected += 1 }
+                    if case .notMatched = verdict.reason { unselected += 1 }
+                }
+            }
+            for verdict in repository.manifests where verdict.action == .delete {
+                if let rule = verdict.rule { counts[rule, default: Counts()].deletedManifests += 1 }
+            }
+        }
+        var lines = ["Per rule, in order, as planned:"]
+        for rule in plan.retention.rules {
+            let name = rule.name ?? "(unnamed)"
+            let count = counts[name] ?? Counts()
+            switch rule.action {
+            case .keep: lines.append("  \(name): keeps \(plural(count.keptTags, "tag"))")
+            case .delete:
+                lines.append(
+                    "  \(name): deletes \(plural(count.deletedTags, "tag")) and \(plural(count.deletedManifests, "manifest")), "
+                        + "keeps \(plural(count.keptTags, "tag"))")
+            }
+        }
+        lines.append("  protect keeps \(plural(protected, "tag")); no rule selects \(plural(unselected, "tag"))")
+        return lines
+    }
+
+    private static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     /// `--output json` for a plan: every verdict with its reason.
     public static func json(_ plan: PurgePlan) throws -> String {
@@ -72,6 +116,8 @@ struct PlanDocument: Encodable {
         var action: String
         var reason: String
         var detail: String
+        /// The policy-file rule that decided it (absent for the flags' one rule).
+        var rule: String?
         var time: Date?
         var timeSource: String
     }
@@ -82,6 +128,13 @@ struct PlanDocument: Encodable {
         var action: String
         var reason: String
         var detail: String
+        var rule: String?
+    }
+    /// A policy-file rule and the cutoff it plans with.
+    struct Rule: Encodable {
+        var name: String?
+        var action: String
+        var cutoff: Date?
     }
     struct Repository: Encodable {
         var name: String
@@ -97,12 +150,20 @@ struct PlanDocument: Encodable {
     var tagsToDelete: Int
     var manifestsToDelete: Int
     var bytesFreed: Int64
+    /// Only for a policy file: its rules, in order.
+    var rules: [Rule]?
     var repositories: [Repository]
 
     init(_ plan: PurgePlan) {
         registry = plan.registry
         now = plan.now
         cutoff = plan.cutoff
+        let namesRules = plan.retention.namesRules
+        if namesRules {
+            rules = zip(plan.retention.rules, plan.ruleCutoffs()).map {
+                Rule(name: $0.name, action: $0.action.rawValue, cutoff: $1)
+            }
+        }
         tagsToDelete = plan.tagCount
         manifestsToDelete = plan.manifestCount
         bytesFreed = plan.bytesFreed
@@ -112,13 +173,14 @@ struct PlanDocument: Encodable {
                 tags: repository.tags.map {
                     Tag(
                         tag: $0.tag, digest: $0.digest.description, action: $0.action.rawValue, reason: $0.reason.label,
-                        detail: $0.reason.explanation, time: $0.time.date, timeSource: $0.time.source.rawValue)
+                        detail: $0.explanation(namesRules: namesRules), rule: $0.rule, time: $0.time.date,
+                        timeSource: $0.time.source.rawValue)
                 },
                 manifests: repository.manifests.map {
                     Manifest(
                         digest: $0.digest.description, kind: $0.kind.rawValue, tags: $0.tags,
                         action: $0.action.rawValue,
-                        reason: $0.reason.label, detail: $0.reason.explanation)
+                        reason: $0.reason.label, detail: $0.explanation, rule: $0.rule)
                 }, referrerTagsDeleted: repository.referrerTagsDeleted)
         }
     }

@@ -8,9 +8,10 @@ public struct PurgeFilter: Sendable, Equatable, CustomStringConvertible {
     public static let expectedForm =
         "expected REPOSITORY-REGEX:TAG-REGEX with one ':' between them, e.g. 'my-app:^((?!prod|dev).)*$' or '.*:.*'"
 
-    /// Parses and compiles a filter. `field` says whether it came from `--filter` or `--protect`.
-    public init(_ text: String, field: PurgeError.Field = .filter) throws(PurgeError) {
-        let flag = field == .protect ? "--protect" : "--filter"
+    /// Parses and compiles a filter. `field` says whether it came from `--filter` or `--protect`;
+    /// `name`, when given, is what the messages call it instead (e.g. a policy file's `filters`).
+    public init(_ text: String, field: PurgeError.Field = .filter, named name: String? = nil) throws(PurgeError) {
+        let flag = name ?? (field == .protect ? "--protect" : "--filter")
         let colons = Self.separatorColons(in: text)
         guard colons.count == 1, let colon = colons.first else {
             let problem =

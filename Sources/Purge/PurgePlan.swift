@@ -20,8 +20,11 @@ public struct RepositoryPlan: Sendable {
 /// What a purge would do: one verdict and reason for every tag and manifest in view.
 public struct PurgePlan: Sendable {
     public var registry: String
-    public var policy: PurgePolicy
+    /// The rules the plan was made from (the flags make one unnamed rule).
+    public var retention: RetentionPolicy
     public var now: Date
+    /// The `--ago` cutoff of a one-rule plan; nil when age is not consulted or when a policy file's
+    /// rules each have their own (`ruleCutoffs`).
     public var cutoff: Date?
     /// Every repository in the inventory, by name.
     public var repositories: [RepositoryPlan]
@@ -35,6 +38,22 @@ public struct PurgePlan: Sendable {
         repositories.filter { !$0.tagsToDelete.isEmpty || !$0.manifestsToDelete.isEmpty }
     }
     public var isEmpty: Bool { tagCount == 0 && manifestCount == 0 }
+
+    /// The flags this plan was made from. A one-rule policy (the flags', the browser composer's)
+    /// gives back exactly what it was made from. A policy file of several rules has no such form:
+    /// this is then only a summary (every rule's filters, `untagged` when any rule has it, no age),
+    /// and `retention` is what the plan was made from.
+    public var policy: PurgePolicy {
+        if let single = retention.singlePolicy { return single }
+        let deleting = retention.rules.filter { $0.action == .delete }
+        return PurgePolicy(
+            filters: retention.filters, ago: nil, untagged: deleting.contains { $0.policy.untagged },
+            untaggedOnly: !deleting.isEmpty && deleting.allSatisfy { $0.policy.untaggedOnly },
+            includeLocked: deleting.contains { $0.policy.includeLocked }, protect: retention.protect)
+    }
+
+    /// Each rule's cutoff, in rule order (nil where the rule does not consult age).
+    public func ruleCutoffs() -> [Date?] { retention.rules.map { $0.policy.cutoff(now: now) } }
 
     public subscript(repository: String) -> RepositoryPlan? {
         repositories.first { $0.name == repository }

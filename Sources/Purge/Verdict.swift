@@ -25,6 +25,8 @@ public enum TagReason: Sendable, Equatable, Hashable {
     case protected(filter: String)
     /// Excluded from the plan by hand in the browser.
     case excludedByHand
+    /// A keep rule of a policy file selects it.
+    case keptByRule(rule: String)
 
     public var action: Action {
         switch self {
@@ -45,6 +47,7 @@ public enum TagReason: Sendable, Equatable, Hashable {
         case .locked: return "locked"
         case .protected: return "protected"
         case .excludedByHand: return "excluded"
+        case .keptByRule: return "kept (rule)"
         }
     }
 
@@ -60,6 +63,7 @@ public enum TagReason: Sendable, Equatable, Hashable {
         case .locked: return "kept: locked (add --include-locked to delete)"
         case .protected(let filter): return "kept: protected by --protect \(filter)"
         case .excludedByHand: return "kept: excluded by hand"
+        case .keptByRule(let rule): return "kept by rule '\(rule)'"
         }
     }
 }
@@ -139,6 +143,9 @@ public struct TagVerdict: Sendable, Equatable {
     public var digest: Digest
     public var time: TagTime
     public var reason: TagReason
+    /// The policy-file rule that decided it; nil for the flags' one rule, protected tags and tags
+    /// no rule selects.
+    public var rule: String? = nil
     public var action: Action { reason.action }
 }
 
@@ -150,5 +157,8 @@ public struct ManifestVerdict: Sendable, Equatable {
     /// The ordinary tags pointing to it before the purge.
     public var tags: [String]
     public var reason: ManifestReason
+    /// The policy-file rule behind the verdict: the one that deletes it, spares it (`keep`), or
+    /// leaves it untagged (no `untagged`); nil otherwise and for the flags' one rule.
+    public var rule: String? = nil
     public var action: Action { reason.action }
 }

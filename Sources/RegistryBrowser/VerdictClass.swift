@@ -25,7 +25,8 @@ public enum VerdictClass: Sendable, CaseIterable, Hashable {
         switch reason {
         case .matched, .markedByHand: self = .delete
         case .keptNewest: self = .keptByKeep
-        case .protected: self = .protected
+        // A policy file's keep rule shields its tags as protect does.
+        case .protected, .keptByRule: self = .protected
         case .newerThanCutoff: self = .tooNew
         case .ageUnknown: self = .ageUnknown
         case .locked: self = .locked

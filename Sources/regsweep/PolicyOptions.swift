@@ -31,6 +31,19 @@ struct PolicyOptions: ParsableArguments {
         help: ArgumentHelp("REPO-REGEX:TAG-REGEX; repeatable. Matching tags are never deleted.", valueName: "repo:tag"))
     var protect: [String] = []
 
+    /// The flags given on the command line, as typed (for "cannot be mixed with --policy").
+    var given: [String] {
+        var flags: [String] = []
+        if !filters.isEmpty { flags.append("--filter") }
+        if ago != nil { flags.append("--ago") }
+        if keep != 0 { flags.append("--keep") }
+        if untagged { flags.append("--untagged") }
+        if untaggedOnly { flags.append("--untagged-only") }
+        if includeLocked { flags.append("--include-locked") }
+        if !protect.isEmpty { flags.append("--protect") }
+        return flags
+    }
+
     /// The validated policy; every malformed filter or duration is a usage error naming what to fix.
     func policy() throws -> PurgePolicy {
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolicyYAML
 import Purge
 import RegistryClient
 
@@ -15,6 +16,13 @@ struct PurgeCommand: AsyncParsableCommand {
               regsweep purge -r R --filter 'my-app:^((?!prod|dev).)*$' --untagged --ago 0d --dry-run
               regsweep purge -r R --filter '.*:^((?!prod|dev).)*$' --untagged --ago 30d
               regsweep purge -r R --filter 'my-app:.*' --keep 3 --untagged --ago 0d --dry-run
+              regsweep purge --policy retention.yaml --dry-run
+
+            A policy file (--policy) holds several rules, tried in order: the first rule whose filters \
+            select a tag decides it, protect wins over every rule, a tag no rule selects stays. It takes \
+            the place of --filter, --ago, --keep, --untagged, --untagged-only, --include-locked and \
+            --protect (mixing them is refused); -r wins over the file's registry. Check a file with \
+            `regsweep policy check FILE`; see each tag's rule with `regsweep policy explain`.
 
             Safety: right before deleting, each repository is re-read. A tag that moved since the plan is \
             skipped; a manifest that a surviving tag now points to is spared. Other tags of a manifest are \
@@ -24,8 +32,20 @@ struct PurgeCommand: AsyncParsableCommand {
             Exit status: 0 when everything planned was done (or skipped for a safety reason: a tag that moved, a manifest a surviving tag needs); 1 when anything planned was not done because of an error, or a repository could not be listed — stderr then ends with "Left undone:", per repository, and the command that finishes the job (running the same purge again converges); 130 when interrupted (Ctrl-C stops after the deletions in flight); 64 for bad input.
             """)
 
-    @OptionGroup var registry: RegistryOptions
+    @Option(
+        name: [.short, .customLong("registry")],
+        help: "The registry: HOST[:PORT]. Required unless the --policy file names one (-r wins over it).")
+    var registry: String?
+
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var policyOptions: PolicyOptions
+
+    @Option(
+        name: .customLong("policy"),
+        help: ArgumentHelp(
+            "A retention policy file (YAML): several rules, one plan. Not with --filter, --ago and the other policy flags.",
+            valueName: "file"))
+    var policyFile: String?
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
     var dryRun = false
@@ -36,25 +56,36 @@ struct PurgeCommand: AsyncParsableCommand {
     @Option(help: "text or json") var output: OutputFormat = .text
 
     func validate() throws {
-        _ = try policyOptions.policy()
+        if let registry { _ = try connection.endpoint(registry) }
+        if let policyFile {
+            try PolicySource.refuseFlags(policyOptions, with: policyFile)
+            _ = try PolicySource.registry(commandLine: registry, file: try PolicySource.load(policyFile))
+        } else {
+            _ = try policyOptions.policy()
+            _ = try PolicySource.registry(commandLine: registry, file: nil)
+        }
     }
 
     func run() async throws {
-        let policy = try policyOptions.policy()
-        let outcome = try await registry.withClient { client -> RunOutcome in
+        // A policy file is one set of rules; the flags are one unnamed rule of the same kind.
+        let file = try policyFile.map(PolicySource.load)
+        let retention = try file?.retention ?? RetentionPolicy(policyOptions.policy())
+        let registryName = try PolicySource.registry(commandLine: registry, file: file)
+        let outcome = try await connection.withClient(registry: registryName) { client -> RunOutcome in
             let store = LeftoverStore.standard(registry: client.endpoint.name)
             let leftovers = try store.load()
-            let inventory = try await PurgeSession.loadInventory(client: client, policy: policy, leftovers: leftovers)
+            let inventory = try await PurgeSession.loadInventory(
+                client: client, retention: retention, leftovers: leftovers)
             for (repository, reason) in inventory.unreadable.sorted(by: { $0.key < $1.key }) {
                 Console.error("\(SafeText.escape(repository)): could not be listed: \(reason)")
             }
-            let plan = Planner.plan(inventory: inventory, policy: policy, now: Date())
-            if let note = PurgeSession.leftoverNote(inventory: inventory, policy: policy) { Console.note(note) }
+            let plan = Planner.plan(inventory: inventory, retention: retention, now: Date())
+            if let note = PurgeSession.leftoverNote(inventory: inventory, retention: retention) { Console.note(note) }
             if dryRun {
                 switch output {
                 case .text:
                     Console.out(PlanReport.dryRunText(plan))
-                    for note in PlanReport.notes(plan) { Console.note(note) }
+                    for note in PlanReport.notes(plan) + PlanReport.ruleSummary(plan) { Console.note(note) }
                 case .json: Console.json(try PlanReport.json(plan))
                 }
                 return RunOutcome(result: nil, unreadable: inventory.unreadable)
@@ -83,7 +114,9 @@ struct PurgeCommand: AsyncParsableCommand {
                 Console.error("\(error)")
             }
             switch output {
-            case .text: Console.out(ResultReport.summary(result))
+            case .text:
+                Console.out(ResultReport.summary(result))
+                for note in PlanReport.ruleSummary(plan) { Console.note(note) }
             case .json: Console.json(try ResultReport.json(result))
             }
             Console.note(
@@ -127,7 +160,7 @@ struct PurgeCommand: AsyncParsableCommand {
             }
         }
         defer { watcher.cancel() }
-        let executor = PurgeExecutor(client: client, journal: journal, stop: stop, parallelism: registry.concurrency)
+        let executor = PurgeExecutor(client: client, journal: journal, stop: stop, parallelism: connection.concurrency)
         let registryName = client.endpoint.name
         let textOutput = output == .text
         let counter = ProgressCounter()
@@ -156,21 +189,23 @@ struct PurgeCommand: AsyncParsableCommand {
     }
 }
 
-/// Loads what a policy needs: the repositories its filters select, with progress on stderr.
+/// Loads what a policy needs: the repositories its rules select, with progress on stderr.
 enum PurgeSession {
     static func loadInventory(
-        client: RegistryClient, policy: PurgePolicy, leftovers: Leftovers? = nil
+        client: RegistryClient, retention: RetentionPolicy, leftovers: Leftovers? = nil
     ) async throws -> Inventory {
         Console.progress("listing repositories…")
         let names: [String]
         do {
-            names = try await client.repositories().filter { policy.selects(repository: $0) }
+            names = try await client.repositories().filter { retention.selects(repository: $0) }
         } catch let error as RegistryError
             where [.unauthorized, .forbidden, .notFound, .unsupported].contains(error.kind)
         {
             // Without catalog access, filters that name repositories literally still work.
-            let literal = policy.filters.compactMap(\.literalRepository)
-            guard literal.count == policy.filters.count, !literal.isEmpty else {
+            let filters = retention.filters
+            let literal = filters.compactMap(\.literalRepository)
+            let everyRuleHasFilters = retention.rules.allSatisfy { !$0.policy.filters.isEmpty }
+            guard literal.count == filters.count, !literal.isEmpty, everyRuleHasFilters else {
                 throw RegistryError(
                     error.kind, "cannot list repositories: \(error.summary)", status: error.status, url: error.url,
                     details: error.details,
@@ -193,15 +228,16 @@ enum PurgeSession {
 
 extension PurgeSession {
     /// Says so when manifests an earlier run left are in view but this run will not delete them.
-    static func leftoverNote(inventory: Inventory, policy: PurgePolicy) -> String? {
+    static func leftoverNote(inventory: Inventory, retention: RetentionPolicy) -> String? {
         let count = inventory.repositories.reduce(0) { $0 + $1.leftovers.present.count }
         guard count > 0 else { return nil }
         let what = count == 1 ? "1 manifest" : "\(count) manifests"
-        if policy.untagged || policy.untaggedOnly {
+        if retention.deletesManifests {
             return "\(what) an earlier run left untagged (its index was deleted, the manifest's DELETE was not done) "
                 + "are back in view and planned like any untagged manifest."
         }
-        return "\(what) an earlier run left untagged are still stored; add --untagged to delete them."
+        let fix = retention.namesRules ? "set untagged: true on a rule that reaches them" : "add --untagged"
+        return "\(what) an earlier run left untagged are still stored; \(fix) to delete them."
     }
 }
 

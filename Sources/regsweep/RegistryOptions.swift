@@ -1,126 +1,26 @@
 import ArgumentParser
-import Foundation
-import Logging
 import RegistryClient
 
-/// The options every command that talks to a registry shares.
+/// The options every command that talks to a registry shares: `-r` (required) and the connection.
 struct RegistryOptions: ParsableArguments {
     @Option(
         name: [.short, .customLong("registry")],
         help: "The registry: HOST[:PORT], e.g. myregistry.azurecr.io or 127.0.0.1:5000.")
     var registry: String
 
-    @Option(
-        name: [.short, .customLong("username")], help: "Username (else $REGSWEEP_USERNAME, else Docker's config.json).")
-    var username: String?
-
-    @Option(
-        name: [.short, .customLong("password")],
-        help: "Password or token. Prefer --password-stdin: arguments show up in `ps`.")
-    var password: String?
-
-    @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input.")
-    var passwordStdin = false
-
-    @Flag(
-        name: .customLong("plain-http"),
-        help: "Speak plain HTTP to a non-loopback registry (loopback hosts use HTTP already).")
-    var plainHTTP = false
-
-    @Option(name: .customLong("ca-cert"), help: "A PEM file of CA certificates to trust for the registry's TLS.")
-    var caCert: String?
-
-    @Flag(name: .customLong("insecure"), help: "Skip TLS certificate verification (dangerous; prints a warning).")
-    var insecure = false
-
-    @Option(name: .customLong("concurrency"), help: "Requests in flight at once.")
-    var concurrency = 8
-
-    @Option(name: .customLong("timeout"), help: "Seconds before one request gives up.")
-    var timeout = 60
-
-    @Flag(name: [.short, .customLong("verbose")], help: "Log every request (never secrets) to stderr.")
-    var verbose = false
-
-    /// The first backoff before a retry, in milliseconds; tests of flaky networks shorten it.
-    @Option(name: .customLong("retry-base-delay"), help: .hidden)
-    var retryBaseDelay = 200
+    @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        _ = try endpoint()
-        guard (1...64).contains(concurrency) else {
-            throw ValidationError("--concurrency must be between 1 and 64 (got \(concurrency))")
-        }
-        guard timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout must be between 1 and 3600 seconds (got \(timeout))")
-        }
-        guard (0...60_000).contains(retryBaseDelay) else {
-            throw ValidationError("--retry-base-delay must be between 0 and 60000 milliseconds")
-        }
-        if password != nil && passwordStdin {
-            throw ValidationError("use either --password or --password-stdin, not both")
-        }
-        if (password != nil || passwordStdin) && username == nil
-            && ProcessInfo.processInfo.environment["REGSWEEP_USERNAME"] == nil
-        {
-            throw ValidationError("a password needs a username: add -u USER")
-        }
-    }
-
-    /// The credentials, in order: flags, environment, Docker's config.json, anonymous.
-    func credentials(for endpoint: RegistryEndpoint) throws -> Credentials {
-        let environment = ProcessInfo.processInfo.environment
-        var secret = password
-        if passwordStdin {
-            secret = readLine(strippingNewline: true) ?? ""
-        }
-        if let user = username ?? environment["REGSWEEP_USERNAME"] {
-            guard let secret = secret ?? environment["REGSWEEP_PASSWORD"] else {
-                throw ValidationError(
-                    "-u \(user) needs a password: add --password-stdin (or -p), or set REGSWEEP_PASSWORD")
-            }
-            return .basic(username: user, password: secret)
-        }
-        return try DockerCredentials(environment: environment).credentials(for: endpoint.credentialKey) ?? .anonymous
+        _ = try connection.endpoint(registry)
     }
 
     /// Runs `body` with a client for the registry, shutting the connections down afterwards.
-    /// With `--verbose`, a registry error also says what the transport said underneath.
     func withClient<T>(_ body: (RegistryClient) async throws -> T) async throws -> T {
-        let endpoint = try endpoint()
-        if insecure {
-            Console.warn(
-                "--insecure: TLS certificates are not verified; anyone on the path can read and change traffic")
-        }
-        let credentials = try credentials(for: endpoint)
-        var logger = Logger(label: "regsweep") { _ in StreamLogHandler.standardError(label: "regsweep") }
-        logger.logLevel = verbose ? .debug : .warning
-        let retry = RetryPolicy(
-            baseDelay: .milliseconds(retryBaseDelay),
-            deadline: .seconds(max(120, timeout * 3)))
-        do {
-            return try await AsyncHTTPTransport.withTransport(
-                tls: TLSOptions(caCertificatePath: caCert, insecure: insecure), requestTimeout: .seconds(timeout),
-                connectionsPerHost: concurrency
-            ) { transport in
-                let client = RegistryClient(
-                    endpoint: endpoint, credentials: credentials, transport: transport, concurrency: concurrency,
-                    retry: retry, logger: logger, onWarning: { Console.warn($0) })
-                return try await body(client)
-            }
-        } catch let error as RegistryError where verbose {
-            throw VerboseError(text: error.verboseDescription)
-        }
+        try await connection.withClient(registry: registry, body)
     }
 
     /// The endpoint `-r` names; a malformed address is a usage error (exit 64).
-    func endpoint() throws -> RegistryEndpoint {
-        do {
-            return try RegistryEndpoint.parse(registry, plainHTTP: plainHTTP, hasCACertificate: caCert != nil)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
+    func endpoint() throws -> RegistryEndpoint { try connection.endpoint(registry) }
 }
 
 /// A registry error with the transport's own words, for `--verbose`.

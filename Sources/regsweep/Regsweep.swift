@@ -14,11 +14,12 @@ struct Regsweep: AsyncParsableCommand {
               regsweep repository list -r 127.0.0.1:5000
               regsweep tag list -r myregistry.io --repository my-app
               regsweep purge -r myregistry.io --filter 'my-app:^((?!prod|dev).)*$' --ago 30d --untagged --dry-run
+              regsweep purge --policy retention.yaml --dry-run
             """,
         version: "0.1.0",
         subcommands: [
-            RepositoryCommand.self, TagCommand.self, ManifestCommand.self, PurgeCommand.self, RestoreCommand.self,
-            BrowseCommand.self, DevCommand.self,
+            RepositoryCommand.self, TagCommand.self, ManifestCommand.self, PurgeCommand.self, PolicyCommand.self,
+            RestoreCommand.self, BrowseCommand.self, DevCommand.self,
         ]
     )
 }

@@ -1,0 +1,157 @@
+import RegistryClient
+
+/// What the manifest phase decided: a reason for every manifest, and the rule behind it where one is.
+struct ManifestDecisions {
+    var reasons: [Digest: ManifestReason] = [:]
+    /// Rule positions in the policy.
+    var rules: [Digest: Int] = [:]
+}
+
+extension Planner {
+    /// Decides every manifest: what stays tagged, what a kept manifest holds on to (children,
+    /// referrers), and what is left with nothing pointing to it.
+    ///
+    /// A manifest whose tags all go is deleted only when every rule that removed one of them has
+    /// `untagged`; a manifest that had no tags follows the first rule reaching its repository that
+    /// deletes untagged manifests. With one rule this is the flags' `--untagged` (all or nothing).
+    static func manifestPhase(
+        repository: RepositoryInventory, retention: RetentionPolicy, scopes: [RuleScope], tagVerdicts: [TagVerdict],
+        decidedBy: [String: Int]
+    ) -> ManifestDecisions {
+        var decisions = ManifestDecisions()
+        let manifests = repository.manifests
+        let selected = !scopes.isEmpty
+        var keptTags: [Digest: [String]] = [:]
+        // The rules that removed a manifest's tags, in rule order; tags removed by hand have none.
+        var deleters: [Digest: [Int]] = [:]
+        var deletedByHand = Set<Digest>()
+        for verdict in tagVerdicts {
+            if verdict.action == .keep {
+                keptTags[verdict.digest, default: []].append(verdict.tag)
+            } else if let rule = decidedBy[verdict.tag] {
+                if !(deleters[verdict.digest]?.contains(rule) ?? false) {
+                    deleters[verdict.digest, default: []].append(rule)
+                }
+            } else {
+                deletedByHand.insert(verdict.digest)
+            }
+        }
+
+        // Everything a kept root holds: children at any depth, and referrers (and theirs).
+        var kept: [Digest: ManifestReason] = [:]
+        var queue: [Digest] = []
+        for (digest, tags) in keptTags {
+            kept[digest] = .stillTagged(tags: tags.sorted())
+            queue.append(digest)
+        }
+        let untaggedScope = scopes.first { $0.rule.deletesUntagged }
+        let taggedDigests = Set(repository.tags.values)
+        // The rule each manifest that may go would go by, before children and referrers inherit it.
+        var owners: [Digest: Int] = [:]
+        for digest in manifests.keys where kept[digest] == nil {
+            let hadTags = taggedDigests.contains(digest)
+            var blocker: Int?
+            var allowed: Bool
+            if hadTags {
+                let rules = (deleters[digest] ?? []).sorted()
+                blocker = rules.first { !retention.rules[$0].deletesUntagged }
+                allowed = blocker == nil && (!deletedByHand.contains(digest) || untaggedScope != nil)
+                owners[digest] = rules.first ?? untaggedScope?.index
+            } else {
+                allowed = untaggedScope != nil
+                owners[digest] = untaggedScope?.index
+            }
+            if !allowed {
+                // Nothing deletes it by digest: it stays, says why, and holds what it uses.
+                kept[digest] = selected && hadTags ? .untaggedNotRequested : .notMatched
+                if let blocker { decisions.rules[digest] = blocker }
+                queue.append(digest)
+            }
+        }
+        // Referrers whose subject is not in view stay: nothing says they are stale — unless an
+        // earlier run planned them and their subject is gone (`LeftoverCheck.dangling`), and a rule
+        // reaching the repository deletes untagged manifests.
+        let dangling = untaggedScope != nil ? repository.leftovers.dangling : []
+        for (digest, record) in manifests where !dangling.contains(digest) {
+            if let subject = record.subject, manifests[subject] == nil, kept[digest] == nil {
+                kept[digest] = .subjectNotInView(subject: subject)
+                queue.append(digest)
+            }
+        }
+        while let digest = queue.popLast() {
+            guard let record = manifests[digest] else { continue }
+            for child in record.children where kept[child] == nil {
+                kept[child] = .childOfKeptIndex(index: digest)
+                queue.append(child)
+            }
+            for referrer in record.referrers where kept[referrer] == nil {
+                kept[referrer] = .referrerOfKept(subject: digest)
+                queue.append(referrer)
+            }
+        }
+        // Tag-schema indexes (`sha256-<hex>` tags) follow their subject.
+        for (tag, digest) in repository.referrerTags where kept[digest] == nil && !dangling.contains(digest) {
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
+                kept[subject] != nil || manifests[subject] == nil
+            {
+                kept[digest] =
+                    manifests[subject] == nil ? .subjectNotInView(subject: subject) : .referrerOfKept(subject: subject)
+            }
+        }
+        var reasons = kept
+
+        // Whatever is left is deleted, with the reason that ties it to the purge.
+        var candidates = manifests.keys.filter { reasons[$0] == nil }
+        for scope in scopes where scope.rule.deletesUntagged && scope.rule.policy.untaggedOnly {
+            guard scope.rule.policy.keep > 0 else { continue }
+            // `untagged-only` with `keep N` spares the N newest untagged manifests the rule decides.
+            let newest = candidates.filter { owners[$0] == scope.index }
+                .map { (name: $0.description, date: manifests[$0]?.time.date, digest: $0) }
+                .sorted { newestFirst(($0.name, $0.date), ($1.name, $1.date)) }.prefix(scope.rule.policy.keep)
+            for (rank, entry) in newest.enumerated() {
+                reasons[entry.digest] = .keptNewest(rank: rank + 1, of: newest.count)
+                decisions.rules[entry.digest] = scope.index
+            }
+            candidates = candidates.filter { reasons[$0] == nil }
+        }
+        let candidateSet = Set(candidates)
+        // Lookups built once: a per-candidate scan would make re-planning quadratic.
+        var referrerTagOf: [Digest: String] = [:]
+        for (tag, digest) in repository.referrerTags { referrerTagOf[digest] = tag }
+        var deletedParent: [Digest: Digest] = [:]
+        for digest in candidates.sorted() {
+            for child in manifests[digest]?.children ?? [] where deletedParent[child] == nil {
+                deletedParent[child] = digest
+            }
+        }
+        // What each deleted manifest goes with: its subject or its index, when that goes too.
+        var followed: [Digest: Digest] = [:]
+        for digest in candidates {
+            guard let record = manifests[digest] else { continue }
+            if let subject = record.subject {
+                reasons[digest] = .subjectDeleted(subject: subject)
+                followed[digest] = subject
+            } else if let tag = referrerTagOf[digest], let subject = RepositoryInventory.referrerSubject(ofTag: tag) {
+                reasons[digest] = .subjectDeleted(subject: subject)
+                followed[digest] = subject
+            } else if let parent = deletedParent[digest], candidateSet.contains(parent) {
+                reasons[digest] = .childOfDeletedIndex(index: parent)
+                followed[digest] = parent
+            } else {
+                reasons[digest] = .untagged
+            }
+        }
+        // A referrer or child is deleted by the rule that deletes what it follows. The walk is
+        // bounded: graphs are shallow, and a malformed one must not loop.
+        for digest in candidates {
+            var root = digest
+            for _ in 0..<16 {
+                guard let next = followed[root], candidateSet.contains(next) else { break }
+                root = next
+            }
+            if let owner = owners[root] { decisions.rules[digest] = owner }
+        }
+        decisions.reasons = reasons
+        return decisions
+    }
+}
