@@ -13,7 +13,7 @@ enum BrowseExport {
         case .failure(let problems):
             Console.error("--export needs a valid policy:")
             for problem in problems.errors {
-                FileHandle.standardError.write(Data("  --\(problem.field.label): \(problem.message)\n".utf8))
+                Console.write("  --\(problem.field.label): \(problem.message)\n", to: STDERR_FILENO)
             }
             throw ExitCode.validationFailure
         }

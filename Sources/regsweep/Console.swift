@@ -1,6 +1,10 @@
 import Foundation
 import RegistryClient
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Output helpers: results on stdout, progress and warnings on stderr.
 enum Console {
     /// Whether stderr is a terminal (progress is drawn only then, never into logs or pipes).
@@ -10,26 +14,48 @@ enum Console {
     /// Written at once, not buffered, also into a pipe or a log: a run killed outright still leaves
     /// a record of every deletion it reported.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((safe(text) + "\n").utf8))
+        write(safe(text) + "\n", to: STDOUT_FILENO)
     }
 
     /// JSON on stdout, as the encoder wrote it (it escapes control characters itself; consumers
     /// need the exact values), unbuffered like every other result line.
     static func json(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDOUT_FILENO)
     }
 
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("Warning: \(safe(message))\n".utf8))
+        write("Warning: \(safe(message))\n", to: STDERR_FILENO)
     }
 
     /// An informational line on stderr, kept out of the results on stdout.
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(safe(message))\n".utf8))
+        write("\(safe(message))\n", to: STDERR_FILENO)
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("Error: \(safe(message))\n".utf8))
+        write("Error: \(safe(message))\n", to: STDERR_FILENO)
+    }
+
+    /// SIGPIPE ignored, once, before the first write: `regsweep tag list | head` must not die of
+    /// it (Foundation's FileHandle traps on EPIPE), and a purge piped into a pager that quit must
+    /// finish its deletions rather than stop between two of them.
+    private static let pipeSignalIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    /// Writes all of `text`; when the reader has gone (EPIPE) the output is dropped and the work
+    /// goes on — what was deleted is in the journal either way.
+    static func write(_ text: String, to descriptor: Int32) {
+        _ = pipeSignalIgnored
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written > 0 {
+                bytes = bytes.dropFirst(written)
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 
     /// Messages may quote what a registry sent; escaping is idempotent, so text escaped at its
@@ -76,13 +102,13 @@ enum Console {
     /// Redraws one progress line on stderr when it is a terminal.
     static func progress(_ message: String) {
         guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(message)".utf8))
+        write("\r\u{1B}[2K\(message)", to: STDERR_FILENO)
     }
 
     /// Clears the progress line.
     static func endProgress() {
         guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        write("\r\u{1B}[2K", to: STDERR_FILENO)
     }
 
     /// Pretty, stable JSON for `--output json`.

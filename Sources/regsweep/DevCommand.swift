@@ -31,7 +31,7 @@ struct DevCommand: AsyncParsableCommand {
                     try await DemoSeed.pushArticleScenario(pusher)
                 } else {
                     try await DemoSeed.pushDemo(pusher, busyTags: busyTags) { step in
-                        FileHandle.standardError.write(Data("seeding \(step)\n".utf8))
+                        Console.write("seeding \(step)\n", to: STDERR_FILENO)
                     }
                 }
                 Console.out("Seeded \(client.endpoint.name)")

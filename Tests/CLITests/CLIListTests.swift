@@ -28,6 +28,24 @@ struct CLIListTests {
         }
     }
 
+    @Test("a reader that goes away (tag list | true) ends nothing badly: exit 0, no crash")
+    func closedPipe() async throws {
+        try await TestRegistry.with(.none) { registry in
+            try await registry.seedArticleScenario()
+            try await CLI.with { cli in
+                // `true` exits at once without reading: every line regsweep writes meets a closed pipe.
+                let command =
+                    "set -o pipefail; "
+                    + [try CLI.binary(), "tag", "list", "-r", registry.host, "--repository", "my-app"]
+                    .map { "'\($0)'" }.joined(separator: " ") + " | true"
+                let result = try await ProcessRunner.run(
+                    "/bin/bash", ["-c", command], environment: ["HOME": cli.home, "PATH": "/usr/bin:/bin"])
+                #expect(result.status == 0, "\(result.summary)")
+                #expect(!result.stderrText.contains("Fatal error"), "\(result.summary)")
+            }
+        }
+    }
+
     @Test("tag list --output json and repository list (text and json)")
     func jsonAndRepositories() async throws {
         try await TestRegistry.with(.none) { registry in
