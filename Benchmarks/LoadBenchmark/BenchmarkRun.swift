@@ -45,20 +45,22 @@ struct BenchmarkRun: Sendable {
 
     func measure(on registry: TestRegistry) async throws {
         let log = AccessLog(path: registry.logPath)
-        print("\n== \(Format.count(tags)) tags in \(repositories) repositories, concurrency \(concurrency)")
+        say("\n== \(Format.count(tags)) tags in \(repositories) repositories, concurrency \(concurrency)")
+        say("seeding (writing the storage layout)…")
         let contents = try StorageSeeder(tags: tags, repositories: repositories, now: Date())
             .write(into: registry.storageDirectory)
         let kinds = StorageSeeder.Kind.allCases.map { "\(Format.count(contents.count($0))) \($0.rawValue)" }
-        print(
+        say(
             "seeded \(Format.count(contents.tagCount)) tags (\(kinds.joined(separator: ", "))), "
                 + "\(Format.count(contents.manifestCount)) manifests, \(Format.count(contents.configCount)) configs: "
                 + "\(Format.count(contents.files)) files written in \(Format.wall(contents.duration))")
-        print(try await SkopeoCheck.verify(contents, host: registry.host, skopeo: tools.skopeo, folder: folder))
+        say(try await SkopeoCheck.verify(contents, host: registry.host, skopeo: tools.skopeo, folder: folder))
 
         var results: [Round] = []
         for round in 1...rounds {
             let loadBefore = Machine.load()
             let cache = folder + "/cache-\(round)"
+            say("round \(round): cold dry run, warm dry run, wrk floor…")
             let cold = try await dryRun(registry: registry, log: log, cache: cache, label: "cold-\(round)")
             let warm = try await dryRun(registry: registry, log: log, cache: cache, label: "warm-\(round)")
             let requests = floorRequests(contents, seen: cold.traffic)
@@ -80,13 +82,13 @@ struct BenchmarkRun: Sendable {
         if deletion {
             let result = try await DeletionBench.run(
                 source: registry, tools: tools, filter: filter, ago: ago, concurrency: concurrency, folder: folder)
-            print(
+            say(
                 "\ndeletion (real purge of a copy, --filter '\(filter)' --ago \(ago) --untagged): "
                     + "\(Format.wall(result.usage.wall)) wall, \(result.traffic.methodSummary)"
                     + (result.traffic.errors > 0 ? ", \(result.traffic.errors) errors" : "") + "; "
                     + "\(Format.count(result.deletes)) DELETEs completed over "
                     + String(format: "%.2f s = %.0f/s", result.deleteWindow, result.purgeRate))
-            print(
+            say(
                 "the same DELETEs replayed with wrk on another copy (\(concurrency) connections): "
                     + "\(Format.count(result.floor.requests)) in \(Format.wall(result.floor.wall)) = "
                     + String(format: "%.0f/s", result.floorRate)
@@ -94,7 +96,7 @@ struct BenchmarkRun: Sendable {
                         ? " (\(Format.count(result.floorTraffic.errors)) answered ≥ 400)" : "")
                     + " → regsweep at " + String(format: "%.0f%%", 100 * result.purgeRate / result.floorRate)
                     + " of the replay (target ≥ 50%)")
-            if result.traffic.errors > 0 { print("purge answers ≥ 400: \(result.traffic.errorSummary)") }
+            if result.traffic.errors > 0 { say("purge answers ≥ 400: \(result.traffic.errorSummary)") }
         }
     }
 
@@ -156,10 +158,10 @@ struct BenchmarkRun: Sendable {
         let widths = [22, 11, 44, 7, 10, 10]
         func row(_ cells: [String]) {
             let line = zip(cells, widths).map { Format.cell($0, $1) }.joined(separator: " ")
-            print(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            say(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
         }
         for (number, round) in rounds.enumerated() {
-            print("\nround \(number + 1) of \(rounds.count) — load average before: \(round.loadBefore)")
+            say("\nround \(number + 1) of \(rounds.count) — load average before: \(round.loadBefore)")
             row(["", "wall", "requests", "conns", "peak RSS", "CPU u+s"])
             for (name, run) in [("cold dry run", round.cold), ("warm dry run", round.warm)] {
                 row([
@@ -178,25 +180,25 @@ struct BenchmarkRun: Sendable {
             ])
             let coldOverFloor = Format.seconds(round.cold.usage.wall) / Format.seconds(round.floor.wall)
             let warmOverCold = Format.seconds(round.warm.usage.wall) / Format.seconds(round.cold.usage.wall)
-            print(
+            say(
                 "cold/floor \(Format.ratio(coldOverFloor)) (target ≤ 1.5×) · warm/cold \(Format.ratio(warmOverCold)) "
                     + "(target ≤ 0.3×) · cold peak \(Format.megabytes(round.cold.usage.peakRSSBytes)) "
                     + "(target ≤ 300 MB at 100,000 tags)")
-            print("cold requests by endpoint: \(endpoints(round.cold.traffic)); warm: \(endpoints(round.warm.traffic))")
+            say("cold requests by endpoint: \(endpoints(round.cold.traffic)); warm: \(endpoints(round.warm.traffic))")
             for (name, traffic) in [("cold", round.cold.traffic), ("warm", round.warm.traffic)] where traffic.errors > 0
             {
-                print("\(name) answers ≥ 400: \(traffic.errorSummary)")
+                say("\(name) answers ≥ 400: \(traffic.errorSummary)")
             }
             if round.cold.planSummary != round.warm.planSummary {
-                print("WARNING: the warm plan differs: cold \(round.cold.planSummary); warm \(round.warm.planSummary)")
+                say("WARNING: the warm plan differs: cold \(round.cold.planSummary); warm \(round.warm.planSummary)")
             } else {
-                print("plan (cold = warm): \(round.cold.planSummary)")
+                say("plan (cold = warm): \(round.cold.planSummary)")
             }
         }
         if let loop, let floor = rounds.last?.floor {
             let perTag = Format.seconds(loop.wall) / Double(loop.tags)
             let extrapolated = perTag * Double(contents.tagCount)
-            print(
+            say(
                 "skopeo inspect loop: \(loop.tags) tags in \(Format.wall(loop.wall)) = "
                     + String(format: "%.1f ms per tag", perTag * 1000)
                     + "; extrapolated to \(Format.count(contents.tagCount)) tags: "
@@ -204,7 +206,7 @@ struct BenchmarkRun: Sendable {
                         format: "%.0f s = %.1f× the wrk floor", extrapolated, extrapolated / Format.seconds(floor.wall))
                     + " (extrapolated, not measured)")
         }
-        print("load average after: \(Machine.load())")
+        say("load average after: \(Machine.load())")
     }
 
     private func endpoints(_ traffic: AccessLog.Traffic) -> String {

@@ -56,28 +56,46 @@ struct LoadBenchmark: AsyncParsableCommand {
         return fromEnvironment.isEmpty ? [10_000] : fromEnvironment
     }
 
+    /// `rm -rf`: FileManager takes minutes over the cache of a 100,000-tag run.
+    private func remove(_ folder: String) async {
+        _ = try? await Child.run(
+            "/bin/rm", ["-rf", folder], environment: [:], stdout: "/dev/null", stderr: "/dev/null",
+            timeout: .seconds(600))
+    }
+
     var resolvedRepositories: Int {
         repositories ?? environment["LOAD_BENCH_REPOSITORIES"].flatMap { Int($0) } ?? 20
     }
 
     func run() async throws {
         let tools = try Tools.find(regsweep: regsweep)
-        print(Machine.describe())
+        say(Machine.describe())
         for tags in resolvedTagCounts {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "regsweep-load-bench-\(getpid())-\(tags)"
             ).path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: folder) }
             let run = BenchmarkRun(
                 tools: tools, tags: tags, repositories: min(resolvedRepositories, tags), concurrency: concurrency,
                 rounds: rounds, skopeoSample: skopeoSample, deletion: deletion, filter: filter, ago: ago, folder: folder
             )
-            try await TestRegistry.with(.none) { registry in
-                try await run.measure(on: registry)
+            do {
+                try await TestRegistry.with(.none) { registry in
+                    try await run.measure(on: registry)
+                }
+            } catch {
+                await remove(folder)
+                throw error
             }
+            await remove(folder)
         }
     }
+}
+
+/// Writes one line to standard output at once (`print` buffers when the output is a file or a
+/// pipe, and a long run should show how far it got).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// Paths of the programs the benchmark drives.
