@@ -62,7 +62,9 @@ struct BenchmarkRun: Sendable {
             let cache = folder + "/cache-\(round)"
             say("round \(round): cold dry run, warm dry run, wrk floor…")
             let cold = try await dryRun(registry: registry, log: log, cache: cache, label: "cold-\(round)")
+            say("  cold: \(Self.brief(cold))")
             let warm = try await dryRun(registry: registry, log: log, cache: cache, label: "warm-\(round)")
+            say("  warm: \(Self.brief(warm))")
             let requests = floorRequests(contents, seen: cold.traffic)
             let mark = log.mark()
             let floor = try await WrkFloor.run(
@@ -71,6 +73,7 @@ struct BenchmarkRun: Sendable {
                 threads: min(ProcessInfo.processInfo.activeProcessorCount, concurrency), folder: folder)
             try await Task.sleep(for: .milliseconds(300))
             let floorTraffic = try log.traffic(from: mark, to: log.mark())
+            say("  floor: \(Format.count(floor.requests)) requests in \(Format.wall(floor.wall))")
             results.append(
                 Round(loadBefore: loadBefore, cold: cold, warm: warm, floor: floor, floorTraffic: floorTraffic))
         }
@@ -98,6 +101,14 @@ struct BenchmarkRun: Sendable {
                     + " of the replay (target ≥ 50%)")
             if result.traffic.errors > 0 { say("purge answers ≥ 400: \(result.traffic.errorSummary)") }
         }
+    }
+
+    /// One line as soon as a dry run is measured, so that a run cut short still leaves its figures.
+    static func brief(_ run: DryRun) -> String {
+        "\(Format.wall(run.usage.wall)), \(Format.count(run.traffic.requests)) requests "
+            + "(\(run.traffic.methodSummary)), \(run.traffic.connections) connections, peak RSS "
+            + "\(Format.megabytes(run.usage.peakRSSBytes)), CPU "
+            + String(format: "%.1f s", run.usage.userSeconds + run.usage.systemSeconds) + "; load \(Machine.load())"
     }
 
     /// Runs `regsweep purge --dry-run` with its cache in `cache` and reads what the registry served.
