@@ -30,8 +30,25 @@ screenshots: build
 	@scripts/install-deps.sh screenshots
 	@scripts/screenshots.sh
 
+# `make bench` (release): the planner benchmark, then the load benchmark on a real registry.
+# Scale: BENCH_TAGS="10000 100000" BENCH_REPOSITORIES=20 BENCH_ROUNDS=1; BENCH_ARGS passes more
+# load-benchmark options (see `swift run -c release load-benchmark --help`).
+BENCH_TAGS ?= 10000
+BENCH_REPOSITORIES ?= 20
+BENCH_ROUNDS ?= 1
+BENCH_ARGS ?=
+
 bench:
-	$(SWIFT) run -c release planner-benchmark 100 1000 5000
+	@scripts/install-deps.sh bench
+	$(SWIFT) build -c release --product regsweep
+	$(SWIFT) build -c release --product planner-benchmark
+	$(SWIFT) build -c release --product load-benchmark
+	@echo "== planner-benchmark"
+	$(SWIFT) run -c release --skip-build planner-benchmark 100 1000 5000
+	@echo "== load-benchmark (regsweep $$(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+	$(SWIFT) run -c release --skip-build load-benchmark $(foreach t,$(BENCH_TAGS),--tags $(t)) \
+		--repositories $(BENCH_REPOSITORIES) --rounds $(BENCH_ROUNDS) \
+		--regsweep "$$($(SWIFT) build -c release --show-bin-path)/regsweep" $(BENCH_ARGS)
 
 clean-state:
 	@scripts/demo.sh stop || true

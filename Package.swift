@@ -14,6 +14,7 @@ var package = Package(
         .executable(name: "regsweep", targets: ["regsweep"]),
         .library(name: "RegistryClient", targets: ["RegistryClient"]),
         .library(name: "Purge", targets: ["Purge"]),
+        .executable(name: "load-benchmark", targets: ["load-benchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,6 +81,15 @@ var package = Package(
         // Figures, not assertions: how long one re-plan takes (the browser re-plans on every keystroke).
         .executableTarget(
             name: "planner-benchmark", dependencies: ["Purge", "RegistryClient"], path: "Benchmarks/PlannerBenchmark"),
+        // Figures, not assertions: cold and warm purge dry runs on a real registry against the wrk floor.
+        .executableTarget(
+            name: "load-benchmark",
+            dependencies: [
+                "RegistryTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/LoadBenchmark"),
         .testTarget(
             name: "RegistryClientTests",
             dependencies: [

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages regsweep needs, only those missing. Usage: install-deps.sh test|demo
+# Installs the Debian packages regsweep needs, only those missing. Usage: install-deps.sh test|demo|screenshots|bench
 # Everything the project needs from apt is listed here, so a fresh machine (and CI) needs nothing by hand.
 set -euo pipefail
 
@@ -7,7 +7,9 @@ case "${1:-test}" in
   demo) packages=(libncurses-dev docker-registry) ;;
   test) packages=(libncurses-dev docker-registry skopeo tmux apache2-utils openssl curl) ;;
   screenshots) packages=(docker-registry tmux python3-pil fonts-dejavu-core) ;;
-  *) echo "usage: $0 test|demo|screenshots" >&2; exit 2 ;;
+  # The load benchmark: the real registry, skopeo to cross-check it, wrk for the request floor.
+  bench) packages=(libncurses-dev docker-registry skopeo wrk) ;;
+  *) echo "usage: $0 test|demo|screenshots|bench" >&2; exit 2 ;;
 esac
 
 missing=()
