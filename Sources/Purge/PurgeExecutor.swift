@@ -107,8 +107,18 @@ public struct PurgeExecutor: Sendable {
                         return stop
                     })
             } else {
+                let seen = current ?? [:]
                 end = await runChunks(
                     decision.manifestsToGo.filter { DeletionPhase.of($0) == phase }, run: run,
+                    before: { chunk, isFirst in
+                        // The phase's re-check is as old as the phase: a tag pushed since onto a
+                        // manifest still to go would be deleted with it. Before each later chunk, one
+                        // listing finds new tag names (HEADs only for those); a re-point of an
+                        // existing tag within a phase stays the window no registry API closes.
+                        if isFirst { return chunk }
+                        return await stillToGo(
+                            chunk, repository: repository, plan: run.remainingPlan(repository), seen: seen, run: run)
+                    },
                     entry: {
                         entry(
                             repository, digest: $0.digest, operation: .manifest, tags: decision.tagsOf[$0.digest] ?? [])
@@ -152,15 +162,22 @@ public struct PurgeExecutor: Sendable {
     /// entries are synced in one write first, and a stop takes effect between chunks. `settle`
     /// records each result and returns why the repository must stop, if it must.
     private func runChunks<Item: Sendable>(
-        _ items: [Item], run: RepositoryRun, entry: (Item) -> JournalEntry,
-        send: @escaping @Sendable (Item) async throws -> Void,
+        _ items: [Item], run: RepositoryRun, before: (([Item], Bool) async -> [Item]?)? = nil,
+        entry: (Item) -> JournalEntry, send: @escaping @Sendable (Item) async throws -> Void,
         settle: (Item, Result<Void, any Error>) async -> String?
     ) async -> PhaseEnd {
-        for chunk in Self.chunks(items, of: parallelism) {
+        for (number, planned) in Self.chunks(items, of: parallelism).enumerated() {
             if stopRequested {
                 run.leaveRest("interrupted")
                 return .interrupted
             }
+            // `before` may leave items out (recorded by it) or stop the repository (nil).
+            var chunk = planned
+            if let before {
+                guard let kept = await before(planned, number == 0) else { return .stopped }
+                chunk = kept
+            }
+            if chunk.isEmpty { continue }
             do {
                 try await journal?.append(contentsOf: chunk.map(entry))
             } catch {
@@ -215,6 +232,39 @@ public struct PurgeExecutor: Sendable {
         stride(from: 0, to: elements.count, by: max(1, size)).map {
             Array(elements[$0..<min($0 + max(1, size), elements.count)])
         }
+    }
+
+    /// The manifests of `chunk` that may still go: tags pushed since the phase's re-check are
+    /// resolved and decide with the rest (`RecheckDecision`); the ones they now hold are skipped.
+    /// Nil (and the repository stopped) when the listing fails.
+    private func stillToGo(
+        _ chunk: [ManifestVerdict], repository: RepositoryInventory, plan: RepositoryPlan, seen: [String: Digest],
+        run: RepositoryRun
+    ) async -> [ManifestVerdict]? {
+        let current: [String: Digest]
+        do {
+            let names = try await client.tags(repository: repository.name)
+            let new = names.filter { seen[$0] == nil }
+            guard !new.isEmpty else { return chunk }
+            let client = self.client
+            let resolved = try await TagResolution.resolve(new) { tag in
+                try await client.head(repository: repository.name, reference: tag)?.digest
+            }
+            var merged = seen
+            for (tag, digest) in resolved { if let digest { merged[tag] = digest } }
+            current = merged
+        } catch {
+            run.stop("could not re-check the repository: \(Self.text(error))")
+            return nil
+        }
+        let decision = RecheckDecision(plan: plan, repository: repository, current: current)
+        let going = Set(decision.manifestsToGo.map(\.digest))
+        for (target, reason) in decision.skipped {
+            if case .manifest(let digest) = target, chunk.contains(where: { $0.digest == digest }) {
+                run.record(target, .skipped(reason: reason))
+            }
+        }
+        return chunk.filter { going.contains($0.digest) }
     }
 
     /// Every tag of the repository now, resolved to its digest.
