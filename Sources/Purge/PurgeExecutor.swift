@@ -110,13 +110,14 @@ public struct PurgeExecutor: Sendable {
                 let seen = current ?? [:]
                 end = await runChunks(
                     decision.manifestsToGo.filter { DeletionPhase.of($0) == phase }, run: run,
-                    before: { chunk, isFirst in
+                    before: { chunk in
                         // The phase's re-check is as old as the phase: a tag pushed since onto a
-                        // manifest still to go would be deleted with it. Before each later chunk, one
-                        // listing finds new tag names (HEADs only for those); a re-point of an
-                        // existing tag within a phase stays the window no registry API closes.
-                        if isFirst { return chunk }
-                        return await stillToGo(
+                        // manifest still to go would be deleted with it. After each chunk is journaled
+                        // and before its DELETEs, one listing finds new tag names (HEADs only for
+                        // those): a push that completed before the journal entries were written is
+                        // always seen. A re-point of an existing tag within a phase stays the window
+                        // no registry API closes.
+                        await stillToGo(
                             chunk, repository: repository, plan: run.remainingPlan(repository), seen: seen, run: run)
                     },
                     entry: {
@@ -162,30 +163,31 @@ public struct PurgeExecutor: Sendable {
     /// entries are synced in one write first, and a stop takes effect between chunks. `settle`
     /// records each result and returns why the repository must stop, if it must.
     private func runChunks<Item: Sendable>(
-        _ items: [Item], run: RepositoryRun, before: (([Item], Bool) async -> [Item]?)? = nil,
+        _ items: [Item], run: RepositoryRun, before: (([Item]) async -> [Item]?)? = nil,
         entry: (Item) -> JournalEntry, send: @escaping @Sendable (Item) async throws -> Void,
         settle: (Item, Result<Void, any Error>) async -> String?
     ) async -> PhaseEnd {
-        for (number, planned) in Self.chunks(items, of: parallelism).enumerated() {
+        for planned in Self.chunks(items, of: parallelism) {
             if stopRequested {
                 run.leaveRest("interrupted")
                 return .interrupted
             }
-            // `before` may leave items out (recorded by it) or stop the repository (nil).
-            var chunk = planned
-            if let before {
-                guard let kept = await before(planned, number == 0) else { return .stopped }
-                chunk = kept
-            }
-            if chunk.isEmpty { continue }
             do {
-                try await journal?.append(contentsOf: chunk.map(entry))
+                try await journal?.append(contentsOf: planned.map(entry))
             } catch {
                 run.stop(
                     "the journal could not be written (\(error.localizedDescription)); nothing more is deleted without a record"
                 )
                 return .stopped
             }
+            // `before` (a last look) may leave journaled items out, recorded by it (an entry for a
+            // deletion never sent is harmless to `restore`), or stop the repository (nil).
+            var chunk = planned
+            if let before {
+                guard let kept = await before(planned) else { return .stopped }
+                chunk = kept
+            }
+            if chunk.isEmpty { continue }
             let results = await Concurrently.results(chunk, window: chunk.count, send)
             var stopReason: String?
             for (item, result) in zip(chunk, results) {
