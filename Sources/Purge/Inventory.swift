@@ -24,6 +24,8 @@ public struct ManifestRecord: Sendable {
     public var annotations: [String: String]
     /// Manifests that refer to this one (found by API, tag schema, or cosign tags).
     public var referrers: [Digest]
+    /// What the registry refuses to change about it (ACR's locks); `.none` elsewhere.
+    public var lock: LockState = .none
 
     public init(
         digest: Digest, mediaType: String, kind: ManifestKind, body: Data = Data(), totalSize: Int64 = 0,
@@ -63,6 +65,13 @@ public struct RepositoryInventory: Sendable {
     /// What the load found of the manifests an earlier run left (`Leftovers`); the present ones
     /// are in `manifests`, untagged.
     public var leftovers = LeftoverCheck()
+    /// The API it was listed through: on ACR, tags carry their own times and locks.
+    public var api: RegistryAPI = .oci
+    /// Each tag's own time where the registry keeps one (ACR's `lastUpdateTime`: when the tag was
+    /// last pushed or moved). A tag without one is as old as its manifest.
+    public var tagTimes: [String: TagTime] = [:]
+    /// Locked tags (ACR); a tag not in here is unlocked.
+    public var tagLocks: [String: LockState] = [:]
 
     public init(
         name: String, tags: [String: Digest] = [:], referrerTags: [String: Digest] = [:],
@@ -76,10 +85,13 @@ public struct RepositoryInventory: Sendable {
         self.problems = problems
     }
 
-    /// The time of the manifest a tag points to.
+    /// A tag's own time where the registry keeps one, else the time of the manifest it points to.
     public func time(ofTag tag: String) -> TagTime {
-        tags[tag].flatMap { manifests[$0]?.time } ?? .unknown
+        tagTimes[tag] ?? tags[tag].flatMap { manifests[$0]?.time } ?? .unknown
     }
+
+    /// What the registry refuses to change about a tag.
+    public func lock(ofTag tag: String) -> LockState { tagLocks[tag] ?? .none }
 
     /// Tags pointing at a digest, sorted.
     public func tags(pointingTo digest: Digest) -> [String] {

@@ -56,9 +56,28 @@ public struct InventoryLoader: Sendable {
         repository name: String, progress: (@Sendable (InventoryProgress) -> Void)? = nil
     ) async throws -> RepositoryInventory {
         var repository = RepositoryInventory(name: name)
-        let tagNames = try await client.tags(repository: name)
-        progress?(InventoryProgress(repository: name, phase: "resolving tags", done: 0, total: tagNames.count))
-        let resolved = try await resolve(repository: name, tags: tagNames, progress: progress)
+        let resolved: [(String, (digest: Digest, manifest: Manifest?)?)]
+        var vendor: [Digest: ACRManifest] = [:]
+        if try await client.detectAPI() == .acr {
+            // ACR lists each tag with its digest, time and lock, and every manifest, untagged ones
+            // too: no request per tag, and what `acr purge` sees is what the plan sees.
+            progress?(InventoryProgress(repository: name, phase: "listing tags (ACR)", done: 0, total: 1))
+            let tags = try await client.acrTags(repository: name)
+            resolved = tags.map { ($0.name, ($0.digest, nil)) }
+            for tag in tags where !RepositoryInventory.isReferrerTag(tag.name) {
+                if let time = TagTime.from(tag.lastUpdateTime, source: .vendor) { repository.tagTimes[tag.name] = time }
+                if tag.lock.isLocked { repository.tagLocks[tag.name] = tag.lock }
+            }
+            progress?(InventoryProgress(repository: name, phase: "listing manifests (ACR)", done: 0, total: 1))
+            for manifest in try await client.acrManifests(repository: name) { vendor[manifest.digest] = manifest }
+            repository.api = .acr
+            repository.untaggedVisible = true
+        } else {
+            let tagNames = try await client.tags(repository: name)
+            progress?(InventoryProgress(repository: name, phase: "resolving tags", done: 0, total: tagNames.count))
+            resolved = try await resolve(repository: name, tags: tagNames, progress: progress)
+        }
+        let readsConfig = repository.api != .acr
         // Manifests a GET by tag already brought, verified: read again from nowhere.
         var fetched: [Digest: Manifest] = [:]
         for (_, found) in resolved { if let manifest = found?.manifest { fetched[manifest.digest] = manifest } }
@@ -93,10 +112,15 @@ public struct InventoryLoader: Sendable {
                 for (tag, digest) in repository.referrerTags where !tag.contains(".") {
                     listedAsReferrer.formUnion(repository.manifests[digest]?.children ?? [])
                 }
+                // An untagged manifest ACR listed may be deleted by someone else before it is read.
                 let (records, missing) = try await fetchRecords(
-                    repository: name, digests: frontier, fetched: fetched, mayBeGone: listedAsReferrer)
+                    repository: name, digests: frontier, fetched: fetched,
+                    mayBeGone: listedAsReferrer.union(vendor.keys), readsConfig: readsConfig)
                 for digest in missing.sorted() {
-                    repository.problems.append("a referrers index lists \(digest), which the registry no longer has")
+                    repository.problems.append(
+                        vendor[digest] != nil
+                            ? "ACR listed \(digest), which was gone by the time it was read"
+                            : "a referrers index lists \(digest), which the registry no longer has")
                 }
                 var next = Set<Digest>()
                 for (record, referrers) in records {
@@ -117,7 +141,7 @@ public struct InventoryLoader: Sendable {
                 frontier = next.subtracting(repository.manifests.keys).subtracting(missing)
             }
         }
-        try await walk(from: Set(repository.tags.values).union(repository.referrerTags.values))
+        try await walk(from: Set(repository.tags.values).union(repository.referrerTags.values).union(vendor.keys))
         // Then what no tag reaches but something names by digest: what an earlier run left, and the
         // subjects referrer tags (`sha256-<hex>.sig`, …) name. A subject whose tags went while its
         // signature's DELETE failed is untagged, held only by that tag; without this it would stay
@@ -146,7 +170,11 @@ public struct InventoryLoader: Sendable {
                 repository.manifests[digest]?.subject = subject
             }
         }
-        Self.computeIndexTimes(&repository)
+        if vendor.isEmpty {
+            Self.computeIndexTimes(&repository)
+        } else {
+            Self.applyVendorDetails(vendor, to: &repository)
+        }
         repository.leftovers = try await leftoverCheck(earlier, reached: reached, found: found, in: repository)
         cache.writeTagHints(
             repository.tags.merging(repository.referrerTags) { first, _ in first }, registry: client.endpoint.name,
@@ -240,7 +268,8 @@ public struct InventoryLoader: Sendable {
     /// Reads the records of `digests`; those in `mayBeGone` that the registry does not have come
     /// back as missing instead of failing the load.
     private func fetchRecords(
-        repository: String, digests: Set<Digest>, fetched: [Digest: Manifest], mayBeGone: Set<Digest>
+        repository: String, digests: Set<Digest>, fetched: [Digest: Manifest], mayBeGone: Set<Digest>,
+        readsConfig: Bool
     ) async throws -> (records: [(ManifestRecord, [Digest])], missing: Set<Digest>) {
         try await withThrowingTaskGroup(of: (Digest, (ManifestRecord, [Digest])?).self) { group in
             for digest in digests {
@@ -248,7 +277,9 @@ public struct InventoryLoader: Sendable {
                     do {
                         return (
                             digest,
-                            try await self.record(repository: repository, digest: digest, fetched: fetched[digest])
+                            try await self.record(
+                                repository: repository, digest: digest, fetched: fetched[digest],
+                                readsConfig: readsConfig)
                         )
                     } catch let error as RegistryError where error.kind == .notFound && mayBeGone.contains(digest) {
                         return (digest, nil)
@@ -268,7 +299,7 @@ public struct InventoryLoader: Sendable {
     /// where the registry has the referrers API — its referrers. (Tag-schema referrers come from
     /// the `sha256-<hex>` indexes, which the walk loads as manifests anyway.)
     private func record(
-        repository: String, digest: Digest, fetched: Manifest?
+        repository: String, digest: Digest, fetched: Manifest?, readsConfig: Bool
     ) async throws -> (ManifestRecord, [Digest]) {
         let manifest: Manifest
         if let fetched {
@@ -286,7 +317,9 @@ public struct InventoryLoader: Sendable {
             totalSize: manifest.totalSize, blobs: (manifest.config.map { [$0] } ?? []) + manifest.layers,
             platforms: manifest.manifests.compactMap(\.platform), children: manifest.manifests.map(\.digest),
             subject: manifest.subject?.digest, artifactType: manifest.artifactType, annotations: manifest.annotations)
-        if manifest.kind == .image, let config = try await config(repository: repository, manifest: manifest) {
+        if !readsConfig {
+            // The vendor's times and platforms replace the config's (`applyVendorDetails`).
+        } else if manifest.kind == .image, let config = try await config(repository: repository, manifest: manifest) {
             if let platform = config.platform { record.platforms = [platform] }
             record.labels = config.labels
             record.time =
@@ -316,6 +349,20 @@ public struct InventoryLoader: Sendable {
 
     static func annotationTime(_ annotations: [String: String]) -> TagTime? {
         TagTime.from(annotations["org.opencontainers.image.created"].flatMap(RFC3339.parse), source: .annotation)
+    }
+
+    /// ACR's own view of each manifest: its `lastUpdateTime` is its age (for an untagged one, when
+    /// it lost its last tag or was pushed), its lock, and its platform where the body named none.
+    static func applyVendorDetails(_ vendor: [Digest: ACRManifest], to repository: inout RepositoryInventory) {
+        for (digest, details) in vendor where repository.manifests[digest] != nil {
+            repository.manifests[digest]?.time = TagTime.from(details.lastUpdateTime, source: .vendor) ?? .unknown
+            repository.manifests[digest]?.lock = details.lock
+            if repository.manifests[digest]?.platforms.isEmpty == true, let os = details.os,
+                let architecture = details.architecture
+            {
+                repository.manifests[digest]?.platforms = [Platform(architecture: architecture, os: os)]
+            }
+        }
     }
 
     /// An index is as new as its newest child; children are loaded by now.

@@ -31,10 +31,22 @@ public enum PlanReport {
     /// Notes that belong under a plan: what a generic registry cannot show.
     public static func notes(_ plan: PurgePlan) -> [String] {
         var notes: [String] = []
-        if plan.retention.deletesManifests {
+        let selected = plan.repositories.filter(\.selected)
+        if plan.retention.deletesManifests, selected.contains(where: { !$0.untaggedVisible }) {
             notes.append(
                 "Note: this registry lists manifests only through tags; manifests that were already untagged are not in view and are not deleted."
             )
+        }
+        let lockedTags = selected.reduce(0) { $0 + $1.tags.filter { $0.reason == .locked }.count }
+        let lockedManifests = selected.reduce(0) { $0 + $1.manifests.filter { $0.reason == .locked }.count }
+        if lockedTags + lockedManifests > 0 {
+            let what = [
+                lockedTags > 0 ? (lockedTags == 1 ? "1 locked tag" : "\(lockedTags) locked tags") : nil,
+                lockedManifests > 0
+                    ? (lockedManifests == 1 ? "1 locked manifest" : "\(lockedManifests) locked manifests") : nil,
+            ].compactMap { $0 }.joined(separator: " and ")
+            notes.append(
+                "Note: \(what) would otherwise be deleted and stay; --include-locked unlocks and deletes them.")
         }
         return notes
     }

@@ -66,6 +66,13 @@ extension Planner {
                 kept[digest] = selected && hadTags ? .untaggedNotRequested : .notMatched
                 if let blocker { decisions.rules[digest] = blocker }
                 queue.append(digest)
+            } else if manifests[digest]?.lock.isLocked == true,
+                !(owners[digest].map { retention.rules[$0].policy.includeLocked } ?? false)
+            {
+                // A locked manifest stays (and holds its children) unless its rule includes locked ones.
+                kept[digest] = .locked
+                decisions.rules[digest] = owners[digest]
+                queue.append(digest)
             }
         }
         // Referrers whose subject is not in view stay: nothing says they are stale — unless an
@@ -99,21 +106,13 @@ extension Planner {
             }
         }
         var reasons = kept
+        var candidates = manifests.keys.filter { reasons[$0] == nil }
+        spareUntaggedRoots(
+            &reasons, rules: &decisions.rules, candidates: candidates, repository: repository, scopes: scopes,
+            owners: owners, tagged: taggedDigests)
+        candidates = candidates.filter { reasons[$0] == nil }
 
         // Whatever is left is deleted, with the reason that ties it to the purge.
-        var candidates = manifests.keys.filter { reasons[$0] == nil }
-        for scope in scopes where scope.rule.deletesUntagged && scope.rule.policy.untaggedOnly {
-            guard scope.rule.policy.keep > 0 else { continue }
-            // `untagged-only` with `keep N` spares the N newest untagged manifests the rule decides.
-            let newest = candidates.filter { owners[$0] == scope.index }
-                .map { (name: $0.description, date: manifests[$0]?.time.date, digest: $0) }
-                .sorted { newestFirst(($0.name, $0.date), ($1.name, $1.date)) }.prefix(scope.rule.policy.keep)
-            for (rank, entry) in newest.enumerated() {
-                reasons[entry.digest] = .keptNewest(rank: rank + 1, of: newest.count)
-                decisions.rules[entry.digest] = scope.index
-            }
-            candidates = candidates.filter { reasons[$0] == nil }
-        }
         let candidateSet = Set(candidates)
         // Lookups built once: a per-candidate scan would make re-planning quadratic.
         var referrerTagOf: [Digest: String] = [:]
@@ -153,5 +152,76 @@ extension Planner {
         }
         decisions.reasons = reasons
         return decisions
+    }
+
+    /// Manifests untagged before the purge that hang off nothing (no index, no subject) are what a
+    /// vendor API lists as untagged images: on such a registry the rule's cutoff applies to them
+    /// (an untagged manifest pushed an hour ago is a build in progress, not garbage), and
+    /// `untagged-only`'s `keep N` spares the N newest of them. What they hold (children, referrers)
+    /// stays with them. Manifests an earlier run left are finished whatever their age.
+    static func spareUntaggedRoots(
+        _ reasons: inout [Digest: ManifestReason], rules: inout [Digest: Int], candidates: [Digest],
+        repository: RepositoryInventory, scopes: [RuleScope], owners: [Digest: Int], tagged: Set<Digest>
+    ) {
+        let manifests = repository.manifests
+        var hasParent = Set<Digest>()
+        for record in manifests.values { hasParent.formUnion(record.children) }
+        let referrerTagged = Set(repository.referrerTags.values)
+        let roots = candidates.filter { digest in
+            !tagged.contains(digest) && !hasParent.contains(digest) && manifests[digest]?.subject == nil
+                && !referrerTagged.contains(digest)
+        }
+        guard !roots.isEmpty else { return }
+        var spared: [Digest] = []
+        var eligible = roots
+        if repository.untaggedVisible {
+            let cutoffs = Dictionary(scopes.map { ($0.index, $0.cutoff) }) { first, _ in first }
+            eligible = []
+            for digest in roots {
+                guard let owner = owners[digest], let cutoff = cutoffs[owner] ?? nil,
+                    !repository.leftovers.present.contains(digest)
+                else {
+                    eligible.append(digest)
+                    continue
+                }
+                if let date = manifests[digest]?.time.date, date < cutoff {
+                    eligible.append(digest)
+                } else {
+                    reasons[digest] = .newerThanCutoff
+                    rules[digest] = owner
+                    spared.append(digest)
+                }
+            }
+        }
+        for scope in scopes where scope.rule.deletesUntagged && scope.rule.policy.untaggedOnly {
+            guard scope.rule.policy.keep > 0 else { continue }
+            let newest = eligible.filter { owners[$0] == scope.index }
+                .map { (name: $0.description, date: manifests[$0]?.time.date, digest: $0) }
+                .sorted { newestFirst(($0.name, $0.date), ($1.name, $1.date)) }.prefix(scope.rule.policy.keep)
+            for (rank, entry) in newest.enumerated() {
+                reasons[entry.digest] = .keptNewest(rank: rank + 1, of: newest.count)
+                rules[entry.digest] = scope.index
+                spared.append(entry.digest)
+            }
+        }
+        // What the spared hold stays with them: children at any depth, and referrers.
+        var queue = spared
+        while let digest = queue.popLast() {
+            guard let record = manifests[digest] else { continue }
+            for child in record.children where reasons[child] == nil {
+                reasons[child] = .childOfKeptIndex(index: digest)
+                queue.append(child)
+            }
+            for referrer in record.referrers where reasons[referrer] == nil {
+                reasons[referrer] = .referrerOfKept(subject: digest)
+                queue.append(referrer)
+            }
+        }
+        // Tag-schema referrer indexes of what was spared.
+        for (tag, digest) in repository.referrerTags where reasons[digest] == nil {
+            if let subject = RepositoryInventory.referrerSubject(ofTag: tag), spared.contains(subject) {
+                reasons[digest] = .referrerOfKept(subject: subject)
+            }
+        }
     }
 }

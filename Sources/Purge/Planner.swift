@@ -74,6 +74,9 @@ public enum Planner {
                     reasons[entry.tag] = .ageUnknown
                 } else if let cutoff = scope.cutoff, let date = entry.time.date, date >= cutoff {
                     reasons[entry.tag] = .newerThanCutoff
+                } else if repository.lock(ofTag: entry.tag).isLocked, !scope.rule.policy.includeLocked {
+                    // As `acr purge`: a locked tag is reported and left, and not counted by `keep`.
+                    reasons[entry.tag] = .locked
                 } else {
                     reasons[entry.tag] = .matched(filter: filter.text)
                     eligible[scope.index, default: []].append(entry.tag)
@@ -100,6 +103,8 @@ public enum Planner {
                 }
             case .include:
                 if case .protected = current { continue }
+                // A lock is the registry's own refusal: marking by hand cannot lift it.
+                if case .locked = current { continue }
                 if current.action == .keep {
                     reasons[mark.tag] = .markedByHand
                     decidedBy[mark.tag] = nil
@@ -135,9 +140,11 @@ public enum Planner {
         }
         let deletedManifests = Set(manifestVerdicts.filter { $0.action == .delete }.map(\.digest))
         let referrerTags = repository.referrerTags.filter { deletedManifests.contains($0.value) }.map(\.key).sorted()
-        return RepositoryPlan(
+        var plan = RepositoryPlan(
             name: repository.name, selected: selected, tags: tagVerdicts, manifests: manifestVerdicts,
             referrerTagsDeleted: referrerTags)
+        plan.untaggedVisible = repository.untaggedVisible
+        return plan
     }
 
     /// The first rule (in order) with a filter selecting `tag`, and that filter.

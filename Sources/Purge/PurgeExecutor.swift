@@ -83,7 +83,7 @@ public struct PurgeExecutor: Sendable {
             }
             if current == nil || (phase != .singleTags && run.deletedSinceCheck) {
                 do {
-                    current = try await resolveAll(repository: name)
+                    current = try await resolveAll(repository)
                     run.deletedSinceCheck = false
                 } catch {
                     run.stop("could not re-check the repository: \(Self.text(error))")
@@ -98,6 +98,10 @@ public struct PurgeExecutor: Sendable {
                     decision.singleTags, run: run,
                     entry: { entry(repository, digest: $0.digest, operation: .tag, tags: [$0.tag]) },
                     send: { [client] item in
+                        // `--include-locked` (only then is a locked tag planned): unlock, then delete.
+                        if repository.lock(ofTag: item.tag).isLocked {
+                            try await client.acrUnlock(repository: name, .tag(item.tag))
+                        }
                         try await client.deleteTag(repository: name, tag: item.tag, expecting: item.digest)
                     },
                     settle: { item, result in
@@ -125,6 +129,14 @@ public struct PurgeExecutor: Sendable {
                             repository, digest: $0.digest, operation: .manifest, tags: decision.tagsOf[$0.digest] ?? [])
                     },
                     send: { [client] manifest in
+                        // A locked manifest, or one with locked tags, is planned only with
+                        // `--include-locked`: ACR refuses the DELETE until each is unlocked.
+                        for tag in decision.tagsOf[manifest.digest] ?? [] where repository.lock(ofTag: tag).isLocked {
+                            try await client.acrUnlock(repository: name, .tag(tag))
+                        }
+                        if repository.manifests[manifest.digest]?.lock.isLocked == true {
+                            try await client.acrUnlock(repository: name, .manifest(manifest.digest))
+                        }
                         try await client.deleteManifest(repository: name, digest: manifest.digest)
                     },
                     settle: { manifest, result in
@@ -245,6 +257,11 @@ public struct PurgeExecutor: Sendable {
     ) async -> [ManifestVerdict]? {
         let current: [String: Digest]
         do {
+            if repository.api == .acr {
+                // ACR's listing carries digests: the whole last look is one listing.
+                current = try await resolveAll(repository)
+                return Self.decide(chunk, plan: plan, repository: repository, current: current, run: run)
+            }
             let names = try await client.tags(repository: repository.name)
             let new = names.filter { seen[$0] == nil }
             guard !new.isEmpty else { return chunk }
@@ -259,6 +276,14 @@ public struct PurgeExecutor: Sendable {
             run.stop("could not re-check the repository: \(Self.text(error))")
             return nil
         }
+        return Self.decide(chunk, plan: plan, repository: repository, current: current, run: run)
+    }
+
+    /// The manifests of `chunk` that the tags found now still let go; the others are recorded as skipped.
+    private static func decide(
+        _ chunk: [ManifestVerdict], plan: RepositoryPlan, repository: RepositoryInventory, current: [String: Digest],
+        run: RepositoryRun
+    ) -> [ManifestVerdict] {
         let decision = RecheckDecision(plan: plan, repository: repository, current: current)
         let going = Set(decision.manifestsToGo.map(\.digest))
         for (target, reason) in decision.skipped {
@@ -269,8 +294,15 @@ public struct PurgeExecutor: Sendable {
         return chunk.filter { going.contains($0.digest) }
     }
 
-    /// Every tag of the repository now, resolved to its digest.
-    private func resolveAll(repository: String) async throws -> [String: Digest] {
+    /// Every tag of the repository now, resolved to its digest: on ACR from its listing, which
+    /// carries digests; elsewhere one HEAD per tag.
+    private func resolveAll(_ inventory: RepositoryInventory) async throws -> [String: Digest] {
+        let repository = inventory.name
+        if inventory.api == .acr {
+            var result: [String: Digest] = [:]
+            for tag in try await client.acrTags(repository: repository) { result[tag.name] = tag.digest }
+            return result
+        }
         let tags = try await client.tags(repository: repository)
         let client = self.client
         let resolved = try await TagResolution.resolve(tags) { tag in

@@ -12,6 +12,8 @@ public struct RepositoryPlan: Sendable {
     public var manifests: [ManifestVerdict]
     /// Referrer tags (`sha256-<hex>[.sig]`) that go because their manifest goes.
     public var referrerTagsDeleted: [String]
+    /// Whether already-untagged manifests were in view (a vendor API listed them).
+    public var untaggedVisible = false
 
     public var tagsToDelete: [TagVerdict] { tags.filter { $0.action == .delete } }
     public var manifestsToDelete: [ManifestVerdict] { manifests.filter { $0.action == .delete } }

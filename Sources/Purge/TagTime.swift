@@ -14,7 +14,7 @@ public struct TagTime: Sendable, Hashable, Codable {
         /// The manifest annotation `org.opencontainers.image.created`.
         case annotation = "annotation created"
         /// A vendor API's push/update time (ACR `lastUpdateTime`).
-        case vendor = "registry update time"
+        case vendor = "ACR last update"
         /// A date was found but is before Docker existed (reproducible builds stamp 1970 or 1980).
         case implausible = "implausible date"
         /// No date anywhere.

@@ -89,6 +89,8 @@ public enum ManifestReason: Sendable, Equatable, Hashable {
     /// Among the N newest untagged manifests (`--untagged-only --keep N`).
     case keptNewest(rank: Int, of: Int)
     case locked
+    /// Untagged before the purge (listed by a vendor API) and not older than the cutoff.
+    case newerThanCutoff
     /// A referrer whose subject is not in view: nothing says it is stale.
     case subjectNotInView(subject: Digest)
     /// Excluded by hand in the browser.
@@ -113,6 +115,7 @@ public enum ManifestReason: Sendable, Equatable, Hashable {
         case .notMatched: return "not matched"
         case .keptNewest: return "kept (--keep)"
         case .locked: return "locked"
+        case .newerThanCutoff: return "too new"
         case .subjectNotInView: return "subject unknown"
         case .excludedByHand: return "excluded"
         }
@@ -131,6 +134,7 @@ public enum ManifestReason: Sendable, Equatable, Hashable {
         case .keptNewest(let rank, let of):
             return "kept: number \(rank) of the \(of) newest untagged manifests (--keep)"
         case .locked: return "kept: locked (add --include-locked to delete)"
+        case .newerThanCutoff: return "kept: untagged, but newer than the --ago cutoff"
         case .subjectNotInView(let subject): return "kept: refers to \(subject.short), which is not in view"
         case .excludedByHand: return "kept: excluded by hand"
         }

@@ -46,11 +46,14 @@ extension BrowserModel {
             switch capabilities.tagDeletion {
             case .native?: "tag delete native"
             case .placeholder?: "tag delete by placeholder"
+            case .acr?: "tag delete via /acr/v1"
             // Learned from the first real deletion: no probe ever sends a DELETE.
             case nil: "tag delete unknown"
             }
         let referrers = capabilities.referrersAPI ? "referrers API" : "referrers by tag"
-        return [delete, tagDelete, referrers].joined(separator: theme.separator)
+        // Generic registries are the default case; ACR is named, since ages and deletes differ there.
+        let api = capabilities.api == .acr ? [capabilities.api.label] : []
+        return (api + [delete, tagDelete, referrers]).joined(separator: theme.separator)
     }
 
     /// Where the ages of the loaded tags come from, most common first: `config created`, or

@@ -40,6 +40,7 @@ public enum VerdictClass: Sendable, CaseIterable, Hashable {
         case .untagged, .subjectDeleted, .childOfDeletedIndex: self = .delete
         case .keptNewest: self = .keptByKeep
         case .locked: self = .locked
+        case .newerThanCutoff: self = .tooNew
         case .excludedByHand: self = .excluded
         case .notMatched: self = .notMatched
         case .subjectNotInView: self = .ageUnknown

@@ -44,7 +44,14 @@ actor Authenticator {
         self.transport = transport
         self.retry = retry
         self.logger = logger
-        if case .identityToken(let token) = credentials { refreshToken = token }
+        switch credentials {
+        case .identityToken(let token): refreshToken = token
+        case .basic(let username, let password) where username == Credentials.acrTokenUsername:
+            // `az acr login --expose-token` hands out a refresh token for this user: it is only
+            // good for the OAuth2 refresh grant, which gives per-repository access tokens.
+            refreshToken = password
+        default: break
+        }
     }
 
     /// The `Authorization` header to send for `scope` before any challenge, if we know one.
@@ -213,8 +220,10 @@ actor Authenticator {
         }
         if let refresh = answer.refresh_token, !refresh.isEmpty, Self.isHeaderSafe(refresh) { refreshToken = refresh }
         // Renew a little before the service says so: clocks drift and requests take time.
-        let lifetime = TimeInterval(min(max(answer.expires_in ?? 60, 1), 86_400))
+        // ACR sends no `expires_in`: its access tokens are JWTs whose `exp` says when they end.
         let fetched = now()
+        let stated = answer.expires_in ?? JWTExpiry.seconds(until: value, from: fetched)
+        let lifetime = TimeInterval(min(max(stated ?? 60, 1), 86_400))
         let issued = answer.issued_at.flatMap(RFC3339.parse).map { min($0, fetched) } ?? fetched
         let margin = min(30, lifetime * 0.2)
         return Token(value: value, expires: issued.addingTimeInterval(lifetime - margin))

@@ -8,6 +8,10 @@ public enum Credentials: Sendable, Equatable, CustomStringConvertible {
     /// An identity (refresh) token, as `docker login` stores for some registries.
     case identityToken(String)
 
+    /// The user name ACR gives refresh tokens (`az acr login --expose-token`): the password is
+    /// then a refresh token, exchanged for access tokens rather than sent as Basic.
+    public static let acrTokenUsername = "00000000-0000-0000-0000-000000000000"
+
     /// Who the user is, for headers and messages; never the secret.
     public var username: String? {
         switch self {

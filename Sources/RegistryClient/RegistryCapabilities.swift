@@ -6,6 +6,8 @@ public struct RegistryCapabilities: Sendable, Codable, Equatable {
         case native
         /// Overwrite the tag with a unique placeholder manifest, then delete that by digest.
         case placeholder
+        /// ACR's `DELETE /acr/v1/<repo>/_tags/<tag>`.
+        case acr
     }
 
     /// How tags are removed; nil until the first tag deletion of the run decided it.
@@ -16,8 +18,13 @@ public struct RegistryCapabilities: Sendable, Codable, Equatable {
     public var referrersAPI: Bool
     /// Whether `_catalog` lists repositories.
     public var catalog: Bool
+    /// The API beside `/v2` the registry is spoken to with.
+    public var api: RegistryAPI
 
-    public init(tagDeletion: TagDeletion?, deleteEnabled: Bool?, referrersAPI: Bool, catalog: Bool) {
+    public init(
+        tagDeletion: TagDeletion?, deleteEnabled: Bool?, referrersAPI: Bool, catalog: Bool, api: RegistryAPI = .oci
+    ) {
+        self.api = api
         self.tagDeletion = tagDeletion
         self.deleteEnabled = deleteEnabled
         self.referrersAPI = referrersAPI
@@ -33,7 +40,7 @@ public struct RegistryCapabilities: Sendable, Codable, Equatable {
             case nil: "delete unknown"
             }
         return [
-            delete, "tag delete: \(tagDeletion?.rawValue ?? "unknown")",
+            api.label, delete, "tag delete: \(tagDeletion?.rawValue ?? "unknown")",
             "referrers: \(referrersAPI ? "API" : "tag schema")",
             catalog ? "catalog" : "no catalog",
         ].joined(separator: " · ")

@@ -53,10 +53,10 @@ extension RegistryClient {
     /// Follows `Link: <…>; rel="next"` until there is none. `n` is only a hint to the server. A link
     /// back to a page already seen ends the walk; a link off the registry's API is refused; more
     /// than `limits.maxPages` pages is an error (a server that never stops linking is looping).
-    func paginate(
-        _ first: URL, scope: AccessScope, what: String, decode: (Data) throws -> [String]
-    ) async throws -> [String] {
-        var items: [String] = []
+    func paginate<Item>(
+        _ first: URL, scope: AccessScope, what: String, decode: (Data) throws -> [Item]
+    ) async throws -> [Item] {
+        var items: [Item] = []
         var seen: Set<String> = []
         var next: URL? = first
         while let url = next {

@@ -42,6 +42,9 @@ extension RegistryClient {
     )
         async throws
     {
+        // On ACR a DELETE of `/v2/<repo>/manifests/<tag>` is not a tag delete: which API this is
+        // must be known before the first one is tried.
+        if method == nil, await learned.api == nil { _ = try await detectAPI() }
         let known = await learned.tagDeletion
         switch method ?? known {
         case .native?:
@@ -50,6 +53,13 @@ extension RegistryClient {
                     .unsupported, "the registry cannot delete the tag \(repository):\(tag) on its own",
                     hint: "this registry has no tag delete; run without forcing native tag deletion")
             }
+        case .acr?:
+            let before = try await head(repository: repository, reference: tag)
+            guard let before else {
+                throw RegistryError(.notFound, "tag \(repository):\(tag) does not exist", status: 404)
+            }
+            try Self.check(now: before.digest, expected: expecting)
+            try await acrDeleteTag(repository: repository, tag: tag)
         case .placeholder?:
             try await learned.inTurn("placeholder " + repository) {
                 try await self.deleteTagByPlaceholder(repository: repository, tag: tag, expecting: expecting)
@@ -242,9 +252,10 @@ extension RegistryClient {
             scope: .repository(repository, "pull"), headers: [("Accept", MediaType.ociIndex)])
         let catalog = await probe(
             try url("/v2/_catalog", query: [URLQueryItem(name: "n", value: "1")]), scope: .catalog)
+        let api = try await detectAPI()
         return RegistryCapabilities(
             tagDeletion: await learned.tagDeletion, deleteEnabled: await learned.deleteEnabled,
-            referrersAPI: referrers == 200, catalog: catalog == 200)
+            referrersAPI: referrers == 200, catalog: catalog == 200, api: api)
     }
 
     /// One capability probe (a GET): the status, or nil when the request itself failed.

@@ -74,7 +74,8 @@ public final class RegistryClient: Sendable {
     func isOnRegistry(_ url: URL) -> Bool {
         guard Self.sameOrigin(url, endpoint: endpoint) else { return false }
         let path = url.path(percentEncoded: true)
-        guard path == "/v2/" || path.hasPrefix("/v2/") else { return false }
+        // `/acr/v1/` is ACR's own API on the same host; on other registries nothing answers there.
+        guard path == "/v2/" || path.hasPrefix("/v2/") || path.hasPrefix("/acr/v1/") else { return false }
         return !path.split(separator: "/", omittingEmptySubsequences: false).contains { segment in
             let decoded = segment.removingPercentEncoding ?? String(segment)
             return decoded == ".." || decoded == "." || decoded.contains("/") || decoded.contains("\\")
@@ -262,6 +263,14 @@ public final class RegistryClient: Sendable {
         case 404:
             return RegistryError(
                 .notFound, "\(what): not found", status: status, url: url.absoluteString, details: details)
+        case 405 where codes.contains("REGISTRY_DISALLOWED_OPERATION"):
+            // ACR: a write- or delete-locked tag or manifest (or a registry-wide setting).
+            return RegistryError(
+                .locked, "\(what): ACR refuses it: the item is locked", status: status, url: url.absoluteString,
+                details: details,
+                hint: "purge with --include-locked to unlock and delete, or unlock it first: "
+                    + "az acr repository update -n REGISTRY --image REPO:TAG --delete-enabled true --write-enabled true"
+            )
         case 405 where method == "DELETE", 400 where method == "DELETE" && codes.contains("UNSUPPORTED"):
             return RegistryError(
                 .deleteDisabled, "\(what): deletion is disabled on this registry", status: status,

@@ -35,6 +35,9 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
                 .invalidInput, "'\(text)' is not a registry address",
                 hint: "use -r HOST[:PORT], for example -r myregistry.azurecr.io or -r 127.0.0.1:5000")
         }
+        // `-r myregistry` means Azure's `myregistry.azurecr.io`, as `acr` and `az acr` read it: a
+        // bare name with no dot, port or brackets cannot be a resolvable registry host otherwise.
+        if explicitScheme == nil, Self.isBareRegistryName(rest) { rest += ".azurecr.io" }
         let loopback = Self.isLoopback(host: rest)
         let scheme: String
         switch explicitScheme {
@@ -59,6 +62,12 @@ public struct RegistryEndpoint: Sendable, Equatable, CustomStringConvertible {
         self.name = name
         self.scheme = scheme
         self.apiHost = apiHost ?? name
+    }
+
+    /// A name such as `myregistry`: letters and digits only (ACR's registry name rule), not `localhost`.
+    static func isBareRegistryName(_ text: String) -> Bool {
+        text.lowercased() != "localhost" && (5...50).contains(text.count)
+            && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
     }
 
     /// `scheme://apiHost`.

@@ -37,6 +37,9 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable
         case moved
         /// The caller cancelled the request (Ctrl-C, the browser closing); never retried.
         case cancelled
+        /// The registry refuses to change this one item: it is locked (ACR's 405
+        /// `REGISTRY_DISALLOWED_OPERATION`). Other items can still go.
+        case locked
     }
 
     /// One entry of the registry's `{"errors":[…]}` body.
