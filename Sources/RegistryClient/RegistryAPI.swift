@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which API a registry is spoken to with, beyond the OCI distribution API every registry has.
 public enum RegistryAPI: String, Sendable, Codable, Equatable {
     /// The OCI distribution API only: no push times, no untagged listing, no locks.
@@ -21,4 +23,13 @@ public enum RegistryAPI: String, Sendable, Codable, Equatable {
         if let colon = bare.lastIndex(of: ":"), !bare.hasSuffix("]") { bare = String(bare[..<colon]) }
         return [".azurecr.io", ".azurecr.cn", ".azurecr.us"].contains { bare.hasSuffix($0) && bare.count > $0.count }
     }
+}
+
+/// The API a client found, behind a lock: set once, read on every request.
+final class DetectedAPI: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: RegistryAPI?
+
+    var current: RegistryAPI? { lock.withLock { value } }
+    func set(_ api: RegistryAPI) { lock.withLock { value = api } }
 }

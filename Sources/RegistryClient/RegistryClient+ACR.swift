@@ -5,23 +5,47 @@ import Foundation
 /// unlock, `delete` to untag), which its token service grants per repository like `pull`.
 extension RegistryClient {
     /// Which API the registry speaks, decided once per client: `*.azurecr.io` by name, anything
-    /// else by one GET of `/acr/v1/_catalog` (private endpoints and custom domains exist). A probe
-    /// that cannot be sent fails the call: taking an ACR for a generic registry would measure ages
-    /// by image build dates and miss locks, so guessing is not an option.
+    /// else by one GET of `/acr/v1/_catalog` *without credentials* (credentials go only to `/v2/`
+    /// until the registry has shown it is ACR; private endpoints and custom domains exist). A
+    /// probe that cannot be sent fails the call: taking an ACR for a generic registry would measure
+    /// ages by image build dates and miss locks, so guessing is not an option.
     public func detectAPI() async throws -> RegistryAPI {
-        if let known = await learned.api { return known }
-        let api: RegistryAPI
+        if let known = api.current { return known }
+        let found: RegistryAPI
         if RegistryAPI.isAzureHost(endpoint.apiHost) {
-            api = .acr
+            found = .acr
         } else {
-            let url = try url("/acr/v1/_catalog", query: [URLQueryItem(name: "n", value: "1")])
-            let response = try await send("GET", url, scope: .catalog, maxResponseBytes: 1 << 20)
-            api = Self.isACRAnswer(response) ? .acr : .oci
+            // Built by hand: until the answer, `/acr/v1/` is not the registry's API (`url` refuses it).
+            guard let url = URL(string: endpoint.baseURL + "/acr/v1/_catalog?n=1") else {
+                throw RegistryError(.invalidInput, "cannot build a registry URL for /acr/v1/_catalog")
+            }
+            found = Self.isACRAnswer(try await probeWithoutCredentials(url)) ? .acr : .oci
         }
-        await learned.learn(api: api)
-        if api == .acr { await learned.learn(tagDeletion: .acr) }
-        logger.debug("registry API: \(api.label)")
-        return api
+        api.set(found)
+        await learned.learn(api: found)
+        if found == .acr { await learned.learn(tagDeletion: .acr) }
+        logger.debug("registry API: \(found.label)")
+        return found
+    }
+
+    /// One GET with no `Authorization`, no redirects followed, retried like any GET.
+    private func probeWithoutCredentials(_ url: URL) async throws -> HTTPResponseData {
+        var schedule = RetrySchedule(policy: retry, method: "GET")
+        while true {
+            let delay: Duration
+            do {
+                let response = try await limiter.run {
+                    try await self.transport.send(HTTPRequestData(url: url, maxResponseBytes: 1 << 20))
+                }
+                guard let wait = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After"))
+                else { return response }
+                delay = wait
+            } catch let error as RegistryError {
+                guard let wait = schedule.retry(after: error) else { throw error }
+                delay = wait
+            }
+            try await Task.sleep(for: delay)
+        }
     }
 
     /// ACR answers its catalog with `{"repositories": …}`, or — without catalog rights — with a
@@ -44,6 +68,7 @@ extension RegistryClient {
 
     /// Every repository, through `/acr/v1/_catalog`.
     public func acrRepositories(pageSize: Int = 1000) async throws -> [String] {
+        try await requireACR()
         let first = try url("/acr/v1/_catalog", query: [URLQueryItem(name: "n", value: String(min(pageSize, 1000)))])
         let names = try await paginate(first, scope: .catalog, what: "listing repositories") { data in
             try JSONDecoder().decode(ACRWire.CatalogPage.self, from: data).repositories ?? []
@@ -60,6 +85,7 @@ extension RegistryClient {
     /// Every tag of a repository with its digest, times and lock, newest `lastUpdateTime` first.
     /// Pages follow `Link` exactly as given: with `orderby`, ACR's `last` is an opaque cursor.
     public func acrTags(repository: String, pageSize: Int = 100) async throws -> [ACRTag] {
+        try await requireACR()
         let first = try url(
             "/acr/v1/\(try Self.checked(repository: repository))/_tags",
             query: [
@@ -93,6 +119,7 @@ extension RegistryClient {
 
     /// Every manifest of a repository, untagged ones included, with times, tags and lock.
     public func acrManifests(repository: String, pageSize: Int = 100) async throws -> [ACRManifest] {
+        try await requireACR()
         let first = try url(
             "/acr/v1/\(try Self.checked(repository: repository))/_manifests",
             query: [URLQueryItem(name: "n", value: String(pageSize))])
@@ -125,6 +152,7 @@ extension RegistryClient {
     /// `DELETE /acr/v1/<repo>/_tags/<tag>`: removes the tag and nothing else; the manifest and its
     /// other tags stay. No placeholder is ever pushed on ACR.
     func acrDeleteTag(repository: String, tag: String) async throws {
+        try await requireACR()
         let url = try acrTagURL(repository: repository, tag: tag)
         let scope = AccessScope.repository(repository, "delete")
         let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
@@ -143,6 +171,7 @@ extension RegistryClient {
     /// Sets `deleteEnabled` and `writeEnabled` back to true (`PATCH`), as `acr purge
     /// --include-locked` does before deleting. Read and list switches are left as they are.
     public func acrUnlock(repository: String, _ target: ACRTarget) async throws {
+        try await requireACR()
         let url: URL
         switch target {
         case .tag(let tag): url = try acrTagURL(repository: repository, tag: tag)
@@ -161,6 +190,15 @@ extension RegistryClient {
             case .manifest(let digest): what = "\(repository)@\(digest)"
             }
             throw failure(response, doing: "unlocking \(what)", url: url, method: "PATCH", scope: scope)
+        }
+    }
+
+    /// `/acr/v1` only where the registry showed it is ACR: elsewhere the path is nobody's API.
+    private func requireACR() async throws {
+        guard try await detectAPI() == .acr else {
+            throw RegistryError(
+                .unsupported, "\(endpoint.name) is not an Azure Container Registry (no /acr/v1 API)",
+                hint: "this operation needs ACR's own API")
         }
     }
 

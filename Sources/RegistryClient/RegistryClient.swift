@@ -21,6 +21,9 @@ public final class RegistryClient: Sendable {
     let learned: LearnedCapabilities
     /// Where warnings about what the registry sent go (names skipped, …); already escaped.
     let onWarning: @Sendable (String) -> Void
+    /// Which API the registry speaks, once `detectAPI` decided; read without awaiting, since it
+    /// decides where credentials may go.
+    let api = DetectedAPI()
 
     public convenience init(
         endpoint: RegistryEndpoint, credentials: Credentials = .anonymous, transport: any HTTPTransport,
@@ -74,8 +77,10 @@ public final class RegistryClient: Sendable {
     func isOnRegistry(_ url: URL) -> Bool {
         guard Self.sameOrigin(url, endpoint: endpoint) else { return false }
         let path = url.path(percentEncoded: true)
-        // `/acr/v1/` is ACR's own API on the same host; on other registries nothing answers there.
-        guard path == "/v2/" || path.hasPrefix("/v2/") || path.hasPrefix("/acr/v1/") else { return false }
+        // `/acr/v1/` is ACR's own API on the same host: credentials go there once the registry
+        // has shown it is ACR (`detectAPI`), never on the strength of a path alone.
+        let acr = path.hasPrefix("/acr/v1/") && api.current == .acr
+        guard path == "/v2/" || path.hasPrefix("/v2/") || acr else { return false }
         return !path.split(separator: "/", omittingEmptySubsequences: false).contains { segment in
             let decoded = segment.removingPercentEncoding ?? String(segment)
             return decoded == ".." || decoded == "." || decoded.contains("/") || decoded.contains("\\")
