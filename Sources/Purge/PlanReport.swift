@@ -37,18 +37,22 @@ public enum PlanReport {
                 "Note: this registry lists manifests only through tags; manifests that were already untagged are not in view and are not deleted."
             )
         }
+        if let note = lockNote(plan) { notes.append(note) }
+        return notes
+    }
+
+    /// What stays because it is locked (ACR) and would otherwise go; nil when nothing is.
+    public static func lockNote(_ plan: PurgePlan) -> String? {
+        let selected = plan.repositories.filter(\.selected)
         let lockedTags = selected.reduce(0) { $0 + $1.tags.filter { $0.reason == .locked }.count }
         let lockedManifests = selected.reduce(0) { $0 + $1.manifests.filter { $0.reason == .locked }.count }
-        if lockedTags + lockedManifests > 0 {
-            let what = [
-                lockedTags > 0 ? (lockedTags == 1 ? "1 locked tag" : "\(lockedTags) locked tags") : nil,
-                lockedManifests > 0
-                    ? (lockedManifests == 1 ? "1 locked manifest" : "\(lockedManifests) locked manifests") : nil,
-            ].compactMap { $0 }.joined(separator: " and ")
-            notes.append(
-                "Note: \(what) would otherwise be deleted and stay; --include-locked unlocks and deletes them.")
-        }
-        return notes
+        guard lockedTags + lockedManifests > 0 else { return nil }
+        let what = [
+            lockedTags > 0 ? (lockedTags == 1 ? "1 locked tag" : "\(lockedTags) locked tags") : nil,
+            lockedManifests > 0
+                ? (lockedManifests == 1 ? "1 locked manifest" : "\(lockedManifests) locked manifests") : nil,
+        ].compactMap { $0 }.joined(separator: " and ")
+        return "Note: \(what) would otherwise be deleted and stay; --include-locked unlocks and deletes them."
     }
 
     /// Per rule of a policy file, what it deletes and keeps: one line each, for stderr under the

@@ -37,7 +37,8 @@ extension RegistryClient {
                 let response = try await limiter.run {
                     try await self.transport.send(HTTPRequestData(url: url, maxResponseBytes: 1 << 20))
                 }
-                guard let wait = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After"))
+                guard
+                    let wait = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After"))
                 else { return response }
                 delay = wait
             } catch let error as RegistryError {

@@ -7,7 +7,7 @@ import RegistryClient
 /// An Azure Container Registry on 127.0.0.1, in memory, for tests: the `/v2` registry API, ACR's
 /// own `/acr/v1` API (times, `changeableAttributes` locks, time-ordered paging with opaque
 /// cursors) and its token service (`/oauth2/exchange`, `/oauth2/token`), with ACR's response
-/// shapes, status codes, headers and challenges (`/work/notes/acr-wire.md` lists the sources).
+/// shapes, status codes, headers and challenges (`docs/acr-wire-format.md` lists the sources).
 ///
 /// Plain HTTP on loopback; bodies and storage are bounded.
 ///

@@ -4,7 +4,7 @@ import RegistryClient
 /// The JSON bodies `AcrEmulator` answers with, spelled field for field as ACR spells them.
 ///
 /// Shapes come from ACR's data-plane swagger (2021-07-01) and recorded ACR traffic; see
-/// `/work/notes/acr-wire.md`. Optional fields are left out when nil, as ACR leaves them out
+/// `docs/acr-wire-format.md`. Optional fields are left out when nil, as ACR leaves them out
 /// (an untagged manifest has no `tags` at all, an index no `architecture`/`os`).
 enum AcrEmulatorJSON {
     /// `changeableAttributes`.

@@ -81,6 +81,7 @@ struct PurgeCommand: AsyncParsableCommand {
             }
             let plan = Planner.plan(inventory: inventory, retention: retention, now: Date())
             if let note = PurgeSession.leftoverNote(inventory: inventory, retention: retention) { Console.note(note) }
+            if !dryRun, let note = PlanReport.lockNote(plan) { Console.note(note) }
             if dryRun {
                 switch output {
                 case .text:

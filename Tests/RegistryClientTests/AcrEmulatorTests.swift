@@ -5,7 +5,7 @@ import RegistryTestSupport
 import Testing
 
 /// The ACR emulator against independent clients (skopeo) and raw HTTP: ACR's shapes, paging,
-/// locks and token behaviour, as `/work/notes/acr-wire.md` records them.
+/// locks and token behaviour, as ACR's API description and the Azure SDKs' recorded sessions show them.
 @Suite("ACR emulator")
 struct AcrEmulatorTests {
     // MARK: - skopeo
