@@ -39,6 +39,16 @@ enum BrowserFormat {
     }
 
     /// The platforms of a manifest: `linux/amd64`, or `linux/amd64, linux/arm64/v8`.
+    /// A lock in a four-column cell: `del`, `wr`, `d+w`, or blank when unlocked.
+    static func lock(_ lock: LockState) -> String {
+        switch (lock.contains(.delete), lock.contains(.write)) {
+        case (true, true): return "d+w"
+        case (true, false): return "del"
+        case (false, true): return "wr"
+        case (false, false): return ""
+        }
+    }
+
     static func platforms(_ platforms: [Platform]) -> String {
         platforms.isEmpty ? "-" : platforms.map(\.description).joined(separator: ", ")
     }

@@ -60,6 +60,9 @@ extension BrowserModel {
         ]
         let siblings = selectedInventory?.tags(pointingTo: verdict.digest) ?? [verdict.tag]
         lines.append(DetailLine(label: "same as", value: siblings.joined(separator: ", ")))
+        if let inventory = selectedInventory, inventory.api == .acr {
+            lines.append(DetailLine(label: "lock", value: inventory.lock(ofTag: verdict.tag).description))
+        }
         if let record = selectedInventory?.manifests[verdict.digest] { lines += recordDetails(record) }
         return lines
     }
@@ -74,6 +77,9 @@ extension BrowserModel {
         lines.append(DetailLine(label: "created", value: timeText(record?.time ?? .unknown)))
         lines.append(
             DetailLine(label: "tags", value: verdict.tags.isEmpty ? "none" : verdict.tags.joined(separator: ", ")))
+        if let record, selectedInventory?.api == .acr {
+            lines.append(DetailLine(label: "lock", value: record.lock.description))
+        }
         if let record { lines += recordDetails(record) }
         return lines
     }

@@ -123,20 +123,24 @@ extension BrowserModel {
             border: focused ? theme.focusedBorder : theme.unfocusedBorder,
             theme: theme)
         guard inner.height > 1 else { return }
+        let inventory = selectedInventory
+        // Only ACR has locks: elsewhere the column would be empty on every row.
+        let lockColumn =
+            inventory?.api == .acr ? [TableColumn(id: .lock, title: "LOCK", width: 4)] : []
         let columns = TableColumn.fit(
             width: inner.width,
             required: [
                 TableColumn(id: .glyph, title: "", width: 1), TableColumn(id: .name, title: "TAG", width: 10),
                 TableColumn(id: .verdict, title: "VERDICT", width: 15),
             ],
-            optional: [
+            optional: lockColumn + [
                 TableColumn(id: .age, title: "AGE", width: 4, alignment: .right),
                 TableColumn(id: .digest, title: "DIGEST", width: 12),
                 TableColumn(id: .size, title: "SIZE", width: 8, alignment: .right),
                 TableColumn(id: .created, title: "CREATED", width: 10),
                 TableColumn(id: .platforms, title: "PLATFORMS", width: 11),
             ],
-            stretch: .platforms, order: [.glyph, .name, .digest, .age, .created, .size, .platforms, .verdict])
+            stretch: .platforms, order: [.glyph, .name, .lock, .digest, .age, .created, .size, .platforms, .verdict])
         TableColumn.draw(
             columns.map { ($0, $0.title) }, into: &buffer, x: inner.x, y: inner.y, style: theme.columnHeader,
             ellipsis: theme.ellipsis)
@@ -147,7 +151,6 @@ extension BrowserModel {
                 text, x: inner.x, y: inner.y + 1, limit: inner.right, style: theme.dim, ellipsis: theme.ellipsis)
             return
         }
-        let inventory = selectedInventory
         for (offset, verdict) in tags.dropFirst(listScroll).prefix(inner.height - 1).enumerated() {
             let y = inner.y + 1 + offset
             let record = inventory?.manifests[verdict.digest]
@@ -161,6 +164,7 @@ extension BrowserModel {
                 switch column.id {
                 case .glyph: return (column, verdictClass.glyph(unicode: theme.unicode))
                 case .name: return (column, verdict.tag)
+                case .lock: return (column, BrowserFormat.lock(inventory?.lock(ofTag: verdict.tag) ?? .none))
                 case .digest: return (column, verdict.digest.short)
                 case .age: return (column, BrowserFormat.age(verdict.time.date, now: plan.now))
                 case .created: return (column, BrowserFormat.day(verdict.time.date))
@@ -181,6 +185,9 @@ extension BrowserModel {
             rect, title: listTitle("Manifests", count: manifests.count),
             border: focused ? theme.focusedBorder : theme.unfocusedBorder, theme: theme)
         guard inner.height > 1 else { return }
+        let inventory = selectedInventory
+        let lockColumn =
+            inventory?.api == .acr ? [TableColumn(id: .lock, title: "LOCK", width: 4)] : []
         let columns = TableColumn.fit(
             width: inner.width,
             required: [
@@ -188,13 +195,13 @@ extension BrowserModel {
                 TableColumn(id: .tags, title: "TAGS", width: 10),
                 TableColumn(id: .verdict, title: "VERDICT", width: 15),
             ],
-            optional: [
+            optional: lockColumn + [
                 TableColumn(id: .kind, title: "KIND", width: 5),
                 TableColumn(id: .age, title: "AGE", width: 4, alignment: .right),
                 TableColumn(id: .size, title: "SIZE", width: 8, alignment: .right),
                 TableColumn(id: .platforms, title: "PLATFORMS", width: 11),
             ],
-            stretch: .tags, order: [.glyph, .digest, .kind, .tags, .age, .size, .platforms, .verdict])
+            stretch: .tags, order: [.glyph, .digest, .kind, .lock, .tags, .age, .size, .platforms, .verdict])
         TableColumn.draw(
             columns.map { ($0, $0.title) }, into: &buffer, x: inner.x, y: inner.y, style: theme.columnHeader,
             ellipsis: theme.ellipsis)
@@ -205,7 +212,6 @@ extension BrowserModel {
                 ellipsis: theme.ellipsis)
             return
         }
-        let inventory = selectedInventory
         for (offset, verdict) in manifests.dropFirst(listScroll).prefix(inner.height - 1).enumerated() {
             let y = inner.y + 1 + offset
             let record = inventory?.manifests[verdict.digest]
@@ -229,6 +235,7 @@ extension BrowserModel {
                 case .glyph: return (column, verdictClass.glyph(unicode: theme.unicode))
                 case .digest: return (column, verdict.digest.short)
                 case .kind: return (column, verdict.kind.rawValue)
+                case .lock: return (column, BrowserFormat.lock(record?.lock ?? .none))
                 case .tags: return (column, tags)
                 case .age: return (column, BrowserFormat.age(record?.time.date, now: plan.now))
                 case .size: return (column, BrowserFormat.size(record?.totalSize))
