@@ -191,9 +191,13 @@ actor Authenticator {
                 .unauthorized,
                 "the token service refused \(credentials) for \(scope)", status: response.status,
                 url: realm.absoluteString, details: RegistryError.details(from: response.body),
-                hint: credentials == .anonymous
-                    ? "this registry needs credentials: pass -u/-p, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, or docker login"
-                    : "check the username and password (or docker login again)")
+                hint: realm.path(percentEncoded: false) == "/oauth2/token"
+                    // ACR's token service: its logins expire (three hours for az acr login).
+                    ? "log in again with az acr login, or pass -u \(Credentials.acrTokenUsername) --password-stdin "
+                        + "with a fresh token from az acr login --expose-token; admin users and repository tokens go as -u/-p"
+                    : credentials == .anonymous
+                        ? "this registry needs credentials: pass -u/-p, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, or docker login"
+                        : "check the username and password (or docker login again)")
         default:
             throw RegistryError(
                 .server, "the token service failed", status: response.status, url: realm.absoluteString,

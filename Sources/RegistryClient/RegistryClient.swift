@@ -230,6 +230,11 @@ public final class RegistryClient: Sendable {
         }
     }
 
+    /// ACR's short registry name (`myregistry` of `myregistry.azurecr.io`), as `az acr -n` takes it.
+    static func acrName(_ host: String) -> String {
+        host.split(separator: ".").first.map(String.init) ?? host
+    }
+
     static func sameOrigin(_ url: URL, endpoint: RegistryEndpoint) -> Bool {
         guard let scheme = url.scheme?.lowercased(), scheme == endpoint.scheme, let host = url.host else {
             return false
@@ -259,12 +264,21 @@ public final class RegistryClient: Sendable {
                 .unauthorized, "\(what): not authorised (\(credentials))", status: status, url: url.absoluteString,
                 details: details,
                 hint: credentials == .anonymous
-                    ? "this registry needs credentials: pass -u/-p, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, or docker login"
-                    : "check the username and password; the account needs \(permission)")
+                    ? (api.current == .acr
+                        ? "log in with az acr login -n \(Self.acrName(endpoint.name)), or pass -u \(Credentials.acrTokenUsername) "
+                            + "--password-stdin with the token of az acr login --expose-token"
+                        : "this registry needs credentials: pass -u/-p, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, or docker login")
+                    : (api.current == .acr
+                        ? "the token may have expired (az acr login again); the identity needs \(permission) "
+                            + "(AcrPull to list, AcrDelete to delete, a metadata_write role for --include-locked)"
+                        : "check the username and password; the account needs \(permission)"))
         case 403:
             return RegistryError(
                 .forbidden, "\(what): permission denied", status: status, url: url.absoluteString, details: details,
-                hint: "the credentials need \(permission)")
+                hint: api.current == .acr
+                    ? "the identity needs \(permission) on ACR (AcrPull to list, AcrDelete to delete), "
+                        + "or the registry's network rules refuse this address"
+                    : "the credentials need \(permission)")
         case 404:
             return RegistryError(
                 .notFound, "\(what): not found", status: status, url: url.absoluteString, details: details)

@@ -239,4 +239,20 @@ import Testing
             #expect(log[firstDelete...].contains { $0.path == "/oauth2/token" && $0.status == 200 }, "renewed")
         }
     }
+
+    @Test func aRefusedLoginSaysHowToLogInToACRAndNeverShowsTheToken() async throws {
+        try await AcrEmulator.with { acr in
+            try await CLI.with { cli in
+                let run = try await cli.run(
+                    [
+                        "tag", "list", "-r", acr.host, "--repository", "app", "-u", AcrEmulator.tokenUsername,
+                        "--password-stdin",
+                    ], stdin: "expired-REFRESH-token-123")
+                #expect(run.status == 1)
+                #expect(run.stderrText.contains("az acr login"), "\(run.stderrText)")
+                #expect(!run.stderrText.contains("expired-REFRESH-token-123"))
+                #expect(!run.stdoutText.contains("expired-REFRESH-token-123"))
+            }
+        }
+    }
 }
