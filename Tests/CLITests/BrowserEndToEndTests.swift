@@ -83,6 +83,47 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test("on ACR: the API and lock state on screen, a locked tag kept, the rest untagged through /acr/v1")
+    func acrLocksOnScreen() async throws {
+        try await AcrEmulator.with { acr in
+            try await ACRPurgeTests.seed(acr) { try await DemoSeed.pushArticleScenario($0) }
+            for (tag, day) in [("1.0.0", 10), ("2.0.0", 12), ("prod", 13), ("3.0.0", 15), ("4.0.0", 18), ("dev", 18)] {
+                ACRPurgeTests.date(acr, "my-app", tag, DemoSeed.day(2022, 12, day))
+            }
+            acr.setAttributes(repository: "my-app", tag: "1.0.0", deleteEnabled: nil, writeEnabled: false)
+            let seeded = acr.requests().count
+            let login = ["REGSWEEP_USERNAME": acr.adminUsername, "REGSWEEP_PASSWORD": acr.adminPassword]
+            try await BrowserTmux.with(
+                ["browse", "-r", acr.host] + Self.articleFilter, width: 132, height: 34, environment: login
+            ) { tmux in
+                let header = try await tmux.wait(for: "Plan: 3 tags and 2 manifests to delete in 1 repository")
+                #expect(header.contains("ACR API"), "\(header)")
+                #expect(header.contains("ages: ACR last update"), "\(header)")
+                try await tmux.press("j", "Enter")
+                let tags = try await tmux.wait(for: "Tags of my-app (6)")
+                #expect(tags.contains("LOCK"))
+                let locked = BrowserTmux.rows(tags, containing: " 1.0.0 ")
+                #expect(
+                    locked.count == 1 && locked.allSatisfy { $0.contains(" wr ") && $0.contains("locked") }, "\(tags)")
+                try await tmux.press("D")
+                try await tmux.wait(for: "Delete from \(acr.host)?")
+                try await tmux.press("y")
+                let result = try await tmux.wait(for: "Deletion finished", timeout: .seconds(60))
+                #expect(result.contains("Deleted 3 tags and 2 manifests · 0 skipped · 0 failed"), "\(result)")
+                try await tmux.wait(for: "The inventory was reloaded.")
+                try await tmux.press("Escape")
+                let after = try await tmux.wait(for: "Tags of my-app (3)")
+                #expect(after.contains("1.0.0"))
+                try await tmux.press("q")
+                try await tmux.wait(for: "EXIT:0")
+            }
+            #expect(acr.tags(repository: "my-app").keys.sorted() == ["1.0.0", "dev", "prod"])
+            let writes = ACRPurgeTests.writes(acr, since: seeded).map { "\($0.method) \($0.path)" }
+            #expect(writes.contains("DELETE /acr/v1/my-app/_tags/4.0.0"), "\(writes)")
+            #expect(!writes.contains { $0.hasPrefix("PUT ") }, "no placeholder on ACR: \(writes)")
+        }
+    }
+
     @Test("--read-only: D is blocked and says so; nothing is deleted")
     func readOnly() async throws {
         try await TestRegistry.with(.none) { registry in
