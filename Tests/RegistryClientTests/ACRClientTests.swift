@@ -167,7 +167,9 @@ struct ACRClientTests {
         #expect(tags.first?.lock == .delete)
         #expect(tags.first?.lastUpdateTime == RFC3339.parse("2026-11-30T10:00:00.5Z"))
         #expect(tags.last?.lock == LockState.none)
-        let pages = transport.requests.filter { $0.url.path == "/acr/v1/app/_tags" && $0.header("Authorization") != nil }
+        let pages = transport.requests.filter {
+            $0.url.path == "/acr/v1/app/_tags" && $0.header("Authorization") != nil
+        }
         #expect(pages.first?.url.query(percentEncoded: true)?.contains("orderby=timedesc") == true)
         #expect(
             pages.last?.url.query(percentEncoded: true)?.contains("last=c3VyZSU%2Bb3BhcXVl") == true,
@@ -183,7 +185,9 @@ struct ACRClientTests {
         }
         let transport = ScriptedTransport { acr.respond($0) }
         let client = Self.client(transport)
-        let error = await #expect(throws: RegistryError.self) { try await client.acrDeleteTag(repository: "app", tag: "v1") }
+        let error = await #expect(throws: RegistryError.self) {
+            try await client.acrDeleteTag(repository: "app", tag: "v1")
+        }
         #expect(error?.kind == .locked)
         #expect(error?.description.contains("--include-locked") == true)
         #expect(error?.description.contains("REGISTRY_DISALLOWED_OPERATION") == true)
