@@ -25,15 +25,18 @@ extension PolicyCommand {
                 For the CI formats FILE is the path in the repository: run the export from its root.
 
                 Examples:
-                  regsweep policy export retention.yaml --format k8s-cronjob --namespace registry > cronjob.yaml
-                  regsweep policy export retention.yaml --format github-actions > .github/workflows/regsweep-purge.yml
-                  regsweep policy export retention.yaml --format gitlab-ci --schedule '30 2 * * *'
-                  regsweep policy export retention.yaml --format k8s-cronjob --image registry.example/regsweep:0.1.0
+                  regsweep policy export retention.yaml --format k8s-cronjob > cronjob.yaml
+                  regsweep policy export retention.yaml --format k8s-cronjob \\
+                    --namespace registry --image registry.example/regsweep:0.1.0
+                  regsweep policy export retention.yaml --format github-actions \\
+                    > .github/workflows/regsweep-purge.yml
+                  regsweep policy export retention.yaml --format gitlab-ci \\
+                    --schedule '30 2 * * *' >> .gitlab-ci.yml
                 """)
 
         @Argument(help: "The policy file (YAML).") var file: String
 
-        @Option(help: ArgumentHelp("k8s-cronjob, github-actions or gitlab-ci.", valueName: "format"))
+        @Option(help: ArgumentHelp("The scheduler to export to.", valueName: "format"))
         var format: SchedulerFormat
 
         @Option(

@@ -17,7 +17,7 @@ struct PurgeCommand: AsyncParsableCommand {
               regsweep purge -r R --filter '.*:^((?!prod|dev).)*$' --untagged --ago 30d
               regsweep purge -r R --filter 'my-app:.*' --keep 3 --untagged --ago 0d --dry-run
               regsweep purge --policy retention.yaml --dry-run
-              regsweep purge --policy retention.yaml --dry-run --output markdown >> "$GITHUB_STEP_SUMMARY"
+              regsweep purge --policy retention.yaml --dry-run --output markdown >> summary.md
 
             A policy file (--policy) holds several rules, tried in order: the first rule whose filters \
             select a tag decides it, protect wins over every rule, a tag no rule selects stays. It takes \
