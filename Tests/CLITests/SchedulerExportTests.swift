@@ -53,29 +53,19 @@ import Testing
             return file
         }
 
-        /// Runs `script` with sh -e in the checkout, with a stand-in `regsweep` on PATH that records
-        /// each call's arguments one per line (a call ends with `--`) and prints a plan.
+        /// Runs `script` with sh -e in the checkout, with a stand-in `regsweep` (a shell function, so
+        /// no file is executed while another test's fork may hold it open) that records each call's
+        /// arguments one per line (a call ends with `--`) and prints a plan.
         func runScript(
             _ script: String, environment: [String: String] = [:]
         ) async throws -> (ProcessResult, [[String]]) {
-            let bin = root + "/.fake-bin"
-            try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-            let fake = bin + "/regsweep"
-            try Data(
-                """
-                #!/bin/sh
-                for word in "$@"; do printf '%s\\n' "$word"; done >> "$CALLS"
-                echo -- >> "$CALLS"
-                echo '## plan'
-
-                """.utf8
-            ).write(to: URL(fileURLWithPath: fake))
-            _ = try await ProcessRunner.run("/bin/chmod", ["+x", fake])
             let calls = root + "/.calls"
             try? FileManager.default.removeItem(atPath: calls)
+            let fake =
+                #"regsweep() { for word in "$@"; do printf '%s\n' "$word"; done >> "$CALLS"; echo -- >> "$CALLS"; echo '## plan'; }"#
             let result = try await ProcessRunner.run(
-                "/bin/sh", ["-e", "-c", #"cd "$1" && shift && eval "$1""#, "sh", root, script],
-                environment: ["PATH": bin + ":/usr/bin:/bin", "CALLS": calls].merging(environment) { $1 })
+                "/bin/sh", ["-e", "-c", fake + "\n" + #"cd "$1" && eval "$2""#, "sh", root, script],
+                environment: ["PATH": "/usr/bin:/bin", "CALLS": calls].merging(environment) { $1 })
             let text = (try? String(contentsOfFile: calls, encoding: .utf8)) ?? ""
             let words = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast()
             let split = words.split(separator: "--", omittingEmptySubsequences: true).map(Array.init)
