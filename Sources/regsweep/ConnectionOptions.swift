@@ -57,7 +57,7 @@ struct ConnectionOptions: ParsableArguments {
             throw ValidationError("use either --password or --password-stdin, not both")
         }
         if (password != nil || passwordStdin) && username == nil
-            && ProcessInfo.processInfo.environment["REGSWEEP_USERNAME"] == nil
+            && Self.variable("REGSWEEP_USERNAME", in: ProcessInfo.processInfo.environment) == nil
         {
             throw ValidationError("a password needs a username: add -u USER")
         }
@@ -70,7 +70,7 @@ struct ConnectionOptions: ParsableArguments {
         if passwordStdin {
             secret = readLine(strippingNewline: true) ?? ""
         }
-        if let user = username ?? environment["REGSWEEP_USERNAME"] {
+        if let user = username ?? Self.variable("REGSWEEP_USERNAME", in: environment) {
             guard let secret = secret ?? environment["REGSWEEP_PASSWORD"] else {
                 throw ValidationError(
                     "-u \(user) needs a password: add --password-stdin (or -p), or set REGSWEEP_PASSWORD")
@@ -78,6 +78,13 @@ struct ConnectionOptions: ParsableArguments {
             return .basic(username: user, password: secret)
         }
         return try DockerCredentials(environment: environment).credentials(for: endpoint.credentialKey) ?? .anonymous
+    }
+
+    /// A variable's value, with an empty one taken as unset: a CI system passes a secret that is
+    /// not there (GitHub's to a pull request from a fork) as an empty string, and such a run should
+    /// fall back to Docker's config or anonymous access, not log in as "".
+    static func variable(_ name: String, in environment: [String: String]) -> String? {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Runs `body` with a client for the registry, shutting the connections down afterwards.

@@ -7,7 +7,8 @@ import RegistryClient
 /// `regsweep policy`: check a retention policy file, and see what it decides for a repository.
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "policy", abstract: "Check a retention policy file, or explain its verdicts for a repository.",
+        commandName: "policy",
+        abstract: "Check a retention policy file, explain its verdicts for a repository, or export it to a scheduler.",
         discussion: """
             A policy file holds several purge rules in YAML, tried in order: the first rule whose filters \
             select a tag decides it; protect wins over every rule; a tag no rule selects stays.
@@ -24,9 +25,10 @@ struct PolicyCommand: AsyncParsableCommand {
                   keep: 10
                   untagged: true
 
-            Run it with `regsweep purge --policy FILE --dry-run` first.
+            Run it with `regsweep purge --policy FILE --dry-run` first; schedule it with \
+            `regsweep policy export FILE --format k8s-cronjob|github-actions|gitlab-ci`.
             """,
-        subcommands: [Check.self, Explain.self])
+        subcommands: [Check.self, Explain.self, Export.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

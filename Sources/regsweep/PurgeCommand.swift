@@ -17,12 +17,18 @@ struct PurgeCommand: AsyncParsableCommand {
               regsweep purge -r R --filter '.*:^((?!prod|dev).)*$' --untagged --ago 30d
               regsweep purge -r R --filter 'my-app:.*' --keep 3 --untagged --ago 0d --dry-run
               regsweep purge --policy retention.yaml --dry-run
+              regsweep purge --policy retention.yaml --dry-run --output markdown >> summary.md
 
             A policy file (--policy) holds several rules, tried in order: the first rule whose filters \
             select a tag decides it, protect wins over every rule, a tag no rule selects stays. It takes \
             the place of --filter, --ago, --keep, --untagged, --untagged-only, --include-locked and \
             --protect (mixing them is refused); -r wins over the file's registry. Check a file with \
-            `regsweep policy check FILE`; see each tag's rule with `regsweep policy explain`.
+            `regsweep policy check FILE`; see each tag's rule with `regsweep policy explain`; schedule it \
+            with `regsweep policy export`.
+
+            --output markdown (dry runs only) prints the plan as GitHub-flavoured Markdown: per rule and per \
+            repository the tags and manifests to delete and kept, and the first 10 deletions of each \
+            repository — what a pull request comment or a CI job summary shows.
 
             Safety: right before deleting, each repository is re-read. A tag that moved since the plan is \
             skipped; a manifest that a surviving tag now points to is spared. Other tags of a manifest are \
@@ -53,10 +59,18 @@ struct PurgeCommand: AsyncParsableCommand {
     @Option(help: "Where to journal deletions (default: $XDG_STATE_HOME/regsweep/journal-…jsonl).")
     var journal: String?
 
-    @Option(help: "text or json") var output: OutputFormat = .text
+    @Option(
+        help:
+            "text, json, or markdown (with --dry-run: the plan per repository and rule, for a pull request or CI job summary)"
+    )
+    var output: PurgeOutput = .text
 
     func validate() throws {
         if let registry { _ = try connection.endpoint(registry) }
+        if output == .markdown && !dryRun {
+            throw ValidationError(
+                "--output markdown shows a plan for review: add --dry-run (a purge that deletes prints text or json)")
+        }
         if let policyFile {
             try PolicySource.refuseFlags(policyOptions, with: policyFile)
             _ = try PolicySource.registry(commandLine: registry, file: try PolicySource.load(policyFile))
@@ -88,6 +102,7 @@ struct PurgeCommand: AsyncParsableCommand {
                     Console.out(PlanReport.dryRunText(plan))
                     for note in PlanReport.notes(plan) + PlanReport.ruleSummary(plan) { Console.note(note) }
                 case .json: Console.json(try PlanReport.json(plan))
+                case .markdown: Console.write(Console.safe(PlanReport.markdown(plan)), to: STDOUT_FILENO)
                 }
                 return RunOutcome(result: nil, unreadable: inventory.unreadable)
             }
@@ -118,7 +133,7 @@ struct PurgeCommand: AsyncParsableCommand {
             case .text:
                 Console.out(ResultReport.summary(result))
                 for note in PlanReport.ruleSummary(plan) { Console.note(note) }
-            case .json: Console.json(try ResultReport.json(result))
+            case .json, .markdown: Console.json(try ResultReport.json(result))
             }
             Console.note(
                 "Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(client.endpoint.name))"
