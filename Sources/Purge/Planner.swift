@@ -6,22 +6,29 @@ import RegistryClient
 public enum Planner {
     /// Plans `purge`'s flags: one unnamed delete rule, so the verdicts read as they always have.
     public static func plan(
-        inventory: Inventory, policy: PurgePolicy, now: Date, marks: [HandMark] = []
+        inventory: Inventory, policy: PurgePolicy, now: Date, marks: [HandMark] = [], memo: PlanMemo? = nil
     ) -> PurgePlan {
-        plan(inventory: inventory, retention: RetentionPolicy(policy), now: now, marks: marks)
+        plan(inventory: inventory, retention: RetentionPolicy(policy), now: now, marks: marks, memo: memo)
     }
 
     /// Plans a policy of several rules (a policy file): rules are tried in order, the first whose
     /// filters select a tag decides it, `protect` wins over every rule, and a tag no rule selects
     /// stays. One plan for the whole policy, every verdict naming its rule.
+    /// `memo` carries regex verdicts from one plan to the next (the browser's re-plans); the plan is
+    /// the same with or without it.
     public static func plan(
-        inventory: Inventory, retention: RetentionPolicy, now: Date, marks: [HandMark] = []
+        inventory: Inventory, retention: RetentionPolicy, now: Date, marks: [HandMark] = [], memo: PlanMemo? = nil
     ) -> PurgePlan {
         let cutoffs = retention.rules.map { $0.policy.cutoff(now: now) }
+        let matchers = TagMatchers(retention: retention, memo: memo)
+        defer { matchers.finish() }
         var repositories: [RepositoryPlan] = []
         for repository in inventory.repositories.sorted(by: { $0.name < $1.name }) {
             let repoMarks = marks.filter { $0.repository == repository.name }
-            repositories.append(plan(repository: repository, retention: retention, cutoffs: cutoffs, marks: repoMarks))
+            repositories.append(
+                plan(
+                    repository: repository, retention: retention, cutoffs: cutoffs, marks: repoMarks,
+                    matchers: matchers))
         }
         let bytes = bytesFreed(inventory: inventory, repositories: repositories)
         return PurgePlan(
@@ -40,20 +47,22 @@ public enum Planner {
     }
 
     static func plan(
-        repository: RepositoryInventory, retention: RetentionPolicy, cutoffs: [Date?], marks: [HandMark]
+        repository: RepositoryInventory, retention: RetentionPolicy, cutoffs: [Date?], marks: [HandMark],
+        matchers: TagMatchers
     ) -> RepositoryPlan {
         // The repository part of each rule is decided once per repository, not once per tag.
         let scopes = retention.rules.indices.compactMap { index -> RuleScope? in
             let rule = retention.rules[index]
             guard rule.selects(repository: repository.name) else { return nil }
+            let filters = rule.policy.filters.filter { $0.matches(repository: repository.name) }
             return RuleScope(
-                index: index, rule: rule,
-                filters: rule.policy.filters.filter { $0.matches(repository: repository.name) },
+                index: index, rule: rule, filters: filters, tables: filters.map { matchers.table($0.tag) },
                 cutoff: cutoffs[index])
         }
         let selected = !scopes.isEmpty
         let tagScopes = scopes.filter(\.rule.decidesTags)
         let protects = retention.protect.filter { $0.matches(repository: repository.name) }
+            .map { (filter: $0, table: matchers.table($0.tag)) }
         let ordered = repository.tags.map { (tag: $0.key, digest: $0.value, time: repository.time(ofTag: $0.key)) }
             .sorted { newestFirst(($0.tag, $0.time.date), ($1.tag, $1.time.date)) }
 
@@ -64,8 +73,8 @@ public enum Planner {
         for entry in ordered {
             if tagScopes.isEmpty {
                 reasons[entry.tag] = .notMatched
-            } else if let rule = protects.first(where: { $0.tag.search(entry.tag) }) {
-                reasons[entry.tag] = .protected(filter: rule.text)
+            } else if let rule = protects.first(where: { $0.table.search(entry.tag) }) {
+                reasons[entry.tag] = .protected(filter: rule.filter.text)
             } else if let (scope, filter) = firstMatch(entry.tag, in: tagScopes) {
                 decidedBy[entry.tag] = scope.index
                 if scope.rule.action == .keep {
@@ -150,7 +159,7 @@ public enum Planner {
     /// The first rule (in order) with a filter selecting `tag`, and that filter.
     private static func firstMatch(_ tag: String, in scopes: [RuleScope]) -> (RuleScope, PurgeFilter)? {
         for scope in scopes {
-            if let filter = scope.filters.first(where: { $0.tag.search(tag) }) { return (scope, filter) }
+            for (filter, table) in zip(scope.filters, scope.tables) where table.search(tag) { return (scope, filter) }
         }
         return nil
     }
@@ -183,5 +192,7 @@ struct RuleScope {
     var index: Int
     var rule: RetentionRule
     var filters: [PurgeFilter]
+    /// Each filter's tag-pattern verdicts, in the order of `filters`.
+    var tables: [MatchTable]
     var cutoff: Date?
 }

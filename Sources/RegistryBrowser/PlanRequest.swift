@@ -22,8 +22,9 @@ public struct PlanRequest: Sendable {
     }
 
     /// Makes the plan and its totals. Pure, and slow on large inventories: never call it on the UI loop.
-    public func make() -> PlanResult {
-        let plan = Planner.plan(inventory: inventory, policy: policy, now: now, marks: marks)
+    /// `memo` carries regex verdicts between the plans of one session.
+    public func make(memo: PlanMemo? = nil) -> PlanResult {
+        let plan = Planner.plan(inventory: inventory, policy: policy, now: now, marks: marks, memo: memo)
         return PlanResult(
             generation: generation, plan: plan, inventory: inventory, marks: marks,
             totals: PlanTotals(plan: plan, inventory: inventory))

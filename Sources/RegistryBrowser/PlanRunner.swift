@@ -1,4 +1,5 @@
 import Foundation
+import Purge
 
 /// Drives a `PlanScheduler` for the run loop: makes plans one at a time, the newest waiting request
 /// next, and hands each result on.
@@ -11,9 +12,13 @@ public final class PlanRunner: @unchecked Sendable {
     private var scheduler = PlanScheduler()
     private let make: @Sendable (PlanRequest) -> PlanResult
 
-    /// `make` is the planner; tests pass one they can hold up.
-    public init(make: @escaping @Sendable (PlanRequest) -> PlanResult = { $0.make() }) {
-        self.make = make
+    /// Regex verdicts kept from one plan to the next: a keystroke re-matches only what changed.
+    public let memo = PlanMemo()
+
+    /// `make` is the planner (by default with this runner's memo); tests pass one they can hold up.
+    public init(make: (@Sendable (PlanRequest) -> PlanResult)? = nil) {
+        let memo = self.memo
+        self.make = make ?? { $0.make(memo: memo) }
     }
 
     /// Takes a request. If no plan is being made, makes it here and then every request that came in
