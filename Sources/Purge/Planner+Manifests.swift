@@ -1,5 +1,29 @@
 import RegistryClient
 
+/// What the planner reads of a manifest, small enough to copy. A `ManifestRecord` carries its body,
+/// blobs, labels and annotations: every dictionary lookup of one retained and released them all,
+/// which with a dozen lookups per manifest was much of a re-plan.
+struct ManifestNode {
+    var kind: ManifestKind
+    var children: [Digest]
+    var referrers: [Digest]
+    var subject: Digest?
+    var lock: LockState
+    var time: TagTime
+
+    /// Every manifest of the repository as a node; one pass over the records per plan.
+    static func graph(of repository: RepositoryInventory) -> [Digest: ManifestNode] {
+        var graph: [Digest: ManifestNode] = [:]
+        graph.reserveCapacity(repository.manifests.count)
+        for (digest, record) in repository.manifests {
+            graph[digest] = ManifestNode(
+                kind: record.kind, children: record.children, referrers: record.referrers, subject: record.subject,
+                lock: record.lock, time: record.time)
+        }
+        return graph
+    }
+}
+
 /// What the manifest phase decided: a reason for every manifest, and the rule behind it where one is.
 struct ManifestDecisions {
     var reasons: [Digest: ManifestReason] = [:]
@@ -15,20 +39,19 @@ extension Planner {
     /// `untagged`; a manifest that had no tags follows the first rule reaching its repository that
     /// deletes untagged manifests. With one rule this is the flags' `--untagged` (all or nothing).
     static func manifestPhase(
-        repository: RepositoryInventory, retention: RetentionPolicy, scopes: [RuleScope], tagVerdicts: [TagVerdict],
-        decidedBy: [String: Int]
+        repository: RepositoryInventory, graph manifests: [Digest: ManifestNode], retention: RetentionPolicy,
+        scopes: [RuleScope], tagVerdicts: [TagVerdict], decidedBy: [Int?]
     ) -> ManifestDecisions {
         var decisions = ManifestDecisions()
-        let manifests = repository.manifests
         let selected = !scopes.isEmpty
         var keptTags: [Digest: [String]] = [:]
         // The rules that removed a manifest's tags, in rule order; tags removed by hand have none.
         var deleters: [Digest: [Int]] = [:]
         var deletedByHand = Set<Digest>()
-        for verdict in tagVerdicts {
+        for (position, verdict) in tagVerdicts.enumerated() {
             if verdict.action == .keep {
                 keptTags[verdict.digest, default: []].append(verdict.tag)
-            } else if let rule = decidedBy[verdict.tag] {
+            } else if let rule = decidedBy[position] {
                 if !(deleters[verdict.digest]?.contains(rule) ?? false) {
                     deleters[verdict.digest, default: []].append(rule)
                 }
@@ -108,8 +131,8 @@ extension Planner {
         var reasons = kept
         var candidates = manifests.keys.filter { reasons[$0] == nil }
         spareUntaggedRoots(
-            &reasons, rules: &decisions.rules, candidates: candidates, repository: repository, scopes: scopes,
-            owners: owners, tagged: taggedDigests)
+            &reasons, rules: &decisions.rules, candidates: candidates, repository: repository, graph: manifests,
+            scopes: scopes, owners: owners, tagged: taggedDigests)
         candidates = candidates.filter { reasons[$0] == nil }
 
         // Whatever is left is deleted, with the reason that ties it to the purge.
@@ -117,9 +140,12 @@ extension Planner {
         // Lookups built once: a per-candidate scan would make re-planning quadratic.
         var referrerTagOf: [Digest: String] = [:]
         for (tag, digest) in repository.referrerTags { referrerTagOf[digest] = tag }
+        // A child's index is the lowest-digest deleted one naming it (any rule would do; this one
+        // is the same in every plan, without sorting every candidate).
         var deletedParent: [Digest: Digest] = [:]
-        for digest in candidates.sorted() {
-            for child in manifests[digest]?.children ?? [] where deletedParent[child] == nil {
+        for digest in candidates {
+            for child in manifests[digest]?.children ?? [] {
+                if let current = deletedParent[child], current < digest { continue }
                 deletedParent[child] = digest
             }
         }
@@ -161,9 +187,9 @@ extension Planner {
     /// stays with them. Manifests an earlier run left are finished whatever their age.
     static func spareUntaggedRoots(
         _ reasons: inout [Digest: ManifestReason], rules: inout [Digest: Int], candidates: [Digest],
-        repository: RepositoryInventory, scopes: [RuleScope], owners: [Digest: Int], tagged: Set<Digest>
+        repository: RepositoryInventory, graph manifests: [Digest: ManifestNode], scopes: [RuleScope],
+        owners: [Digest: Int], tagged: Set<Digest>
     ) {
-        let manifests = repository.manifests
         var hasParent = Set<Digest>()
         for record in manifests.values { hasParent.formUnion(record.children) }
         let referrerTagged = Set(repository.referrerTags.values)

@@ -63,81 +63,88 @@ public enum Planner {
         let tagScopes = scopes.filter(\.rule.decidesTags)
         let protects = retention.protect.filter { $0.matches(repository: repository.name) }
             .map { (filter: $0, table: matchers.table($0.tag)) }
-        let ordered = repository.tags.map { (tag: $0.key, digest: $0.value, time: repository.time(ofTag: $0.key)) }
-            .sorted { newestFirst(($0.tag, $0.time.date), ($1.tag, $1.time.date)) }
+        let graph = ManifestNode.graph(of: repository)
+        let ordered = newestFirstTags(repository, graph: graph)
 
-        // Tag phase: the first rule whose filters select a tag decides it.
-        var reasons: [String: TagReason] = [:]
-        var decidedBy: [String: Int] = [:]
-        var eligible: [Int: [String]] = [:]
-        for entry in ordered {
-            if tagScopes.isEmpty {
-                reasons[entry.tag] = .notMatched
-            } else if let rule = protects.first(where: { $0.table.search(entry.tag) }) {
-                reasons[entry.tag] = .protected(filter: rule.filter.text)
+        // Tag phase: the first rule whose filters select a tag decides it. Verdicts are kept by
+        // position in `ordered`, not by tag name: hashing each name several times per plan showed.
+        var reasons = [TagReason](repeating: .notMatched, count: ordered.count)
+        var decidedBy = [Int?](repeating: nil, count: ordered.count)
+        var eligible: [Int: [Int]] = [:]
+        let locks = !repository.tagLocks.isEmpty
+        for (position, entry) in ordered.enumerated() where !tagScopes.isEmpty {
+            if let rule = protects.first(where: { $0.table.search(entry.tag) }) {
+                reasons[position] = .protected(filter: rule.filter.text)
             } else if let (scope, filter) = firstMatch(entry.tag, in: tagScopes) {
-                decidedBy[entry.tag] = scope.index
+                decidedBy[position] = scope.index
                 if scope.rule.action == .keep {
-                    reasons[entry.tag] = .keptByRule(rule: scope.rule.name ?? "keep")
+                    reasons[position] = .keptByRule(rule: scope.rule.name ?? "keep")
                 } else if scope.cutoff != nil, entry.time.date == nil {
-                    reasons[entry.tag] = .ageUnknown
+                    reasons[position] = .ageUnknown
                 } else if let cutoff = scope.cutoff, let date = entry.time.date, date >= cutoff {
-                    reasons[entry.tag] = .newerThanCutoff
-                } else if repository.lock(ofTag: entry.tag).isLocked, !scope.rule.policy.includeLocked {
+                    reasons[position] = .newerThanCutoff
+                } else if locks, repository.lock(ofTag: entry.tag).isLocked, !scope.rule.policy.includeLocked {
                     // As `acr purge`: a locked tag is reported and left, and not counted by `keep`.
-                    reasons[entry.tag] = .locked
+                    reasons[position] = .locked
                 } else {
-                    reasons[entry.tag] = .matched(filter: filter.text)
-                    eligible[scope.index, default: []].append(entry.tag)
+                    reasons[position] = .matched(filter: filter.text)
+                    eligible[scope.index, default: []].append(position)
                 }
-            } else {
-                reasons[entry.tag] = .notMatched
             }
         }
         // `keep N`: per repository and per rule, the N newest tags that rule would delete stay;
         // the budget is shared by all of the rule's filters.
         for scope in tagScopes where scope.rule.policy.keep > 0 {
             let kept = (eligible[scope.index] ?? []).prefix(scope.rule.policy.keep)
-            for (rank, tag) in kept.enumerated() { reasons[tag] = .keptNewest(rank: rank + 1, of: kept.count) }
+            for (rank, position) in kept.enumerated() {
+                reasons[position] = .keptNewest(rank: rank + 1, of: kept.count)
+            }
         }
         // Hand marks last: exclusion always wins; inclusion never beats protect. A tag changed by
         // hand was decided by no rule.
-        for mark in marks {
-            guard let current = reasons[mark.tag] else { continue }
-            switch mark.kind {
-            case .exclude:
-                if current.action == .delete {
-                    reasons[mark.tag] = .excludedByHand
-                    decidedBy[mark.tag] = nil
-                }
-            case .include:
-                if case .protected = current { continue }
-                // A lock is the registry's own refusal: marking by hand cannot lift it.
-                if case .locked = current { continue }
-                if current.action == .keep {
-                    reasons[mark.tag] = .markedByHand
-                    decidedBy[mark.tag] = nil
+        if !marks.isEmpty {
+            var positions: [String: Int] = [:]
+            for (position, entry) in ordered.enumerated() { positions[entry.tag] = position }
+            for mark in marks {
+                guard let position = positions[mark.tag] else { continue }
+                let current = reasons[position]
+                switch mark.kind {
+                case .exclude:
+                    if current.action == .delete {
+                        reasons[position] = .excludedByHand
+                        decidedBy[position] = nil
+                    }
+                case .include:
+                    if case .protected = current { continue }
+                    // A lock is the registry's own refusal: marking by hand cannot lift it.
+                    if case .locked = current { continue }
+                    if current.action == .keep {
+                        reasons[position] = .markedByHand
+                        decidedBy[position] = nil
+                    }
                 }
             }
         }
-        let tagVerdicts = ordered.map { entry in
-            TagVerdict(
-                tag: entry.tag, digest: entry.digest, time: entry.time, reason: reasons[entry.tag] ?? .notMatched,
-                rule: decidedBy[entry.tag].flatMap { retention.rules[$0].name })
+        var tagVerdicts: [TagVerdict] = []
+        tagVerdicts.reserveCapacity(ordered.count)
+        for (position, entry) in ordered.enumerated() {
+            tagVerdicts.append(
+                TagVerdict(
+                    tag: entry.tag, digest: entry.digest, time: entry.time, reason: reasons[position],
+                    rule: decidedBy[position].flatMap { retention.rules[$0].name }))
         }
 
         // Manifest phase.
         let decisions = manifestPhase(
-            repository: repository, retention: retention, scopes: scopes, tagVerdicts: tagVerdicts,
+            repository: repository, graph: graph, retention: retention, scopes: scopes, tagVerdicts: tagVerdicts,
             decidedBy: decidedBy)
-        let tagsByDigest = Dictionary(grouping: repository.tags.keys) { repository.tags[$0] }
+        var tagsByDigest: [Digest: [String]] = [:]
+        for (tag, digest) in repository.tags { tagsByDigest[digest, default: []].append(tag) }
         var manifestVerdicts: [ManifestVerdict] = []
-        // Sort the digests, not (digest, record) pairs: records are large and copying them in a
-        // sort showed in the profile.
         manifestVerdicts.reserveCapacity(repository.manifests.count)
         let referrerTagged = Set(repository.referrerTags.values)
-        for digest in repository.manifests.keys.sorted() {
-            guard let record = repository.manifests[digest] else { continue }
+        for digest in sortedDigests(repository.manifests.keys) {
+            guard let record = graph[digest] else { continue }
             manifestVerdicts.append(
                 // A tag-schema referrers index goes with the referrers, before any index: deleted in
                 // the index phase, alongside its subject, a failed DELETE of it would outlive the subject.
@@ -156,6 +163,39 @@ public enum Planner {
         return plan
     }
 
+    /// The repository's tags newest first (ties by name, unknown times last), as `newestFirst`
+    /// orders them. Indices are sorted against plain arrays of times and names: moving (tag,
+    /// digest, time) tuples, or reading them in the comparator, retained and released strings on
+    /// every step, which was a sixth of a re-plan at 10,000 tags.
+    static func newestFirstTags(
+        _ repository: RepositoryInventory, graph: [Digest: ManifestNode]
+    ) -> [(tag: String, digest: Digest, time: TagTime)] {
+        // `RepositoryInventory.time(ofTag:)`, read from the graph rather than the records.
+        let entries = repository.tags.map { tag, digest in
+            (tag: tag, digest: digest, time: repository.tagTimes[tag] ?? graph[digest]?.time ?? .unknown)
+        }
+        // Unknown times sort after every known one.
+        let times = entries.map { $0.time.date?.timeIntervalSinceReferenceDate ?? -Double.infinity }
+        let names = entries.map(\.tag)
+        let order = entries.indices.sorted { a, b in
+            let x = times[a]
+            let y = times[b]
+            return x != y ? x > y : names[a] < names[b]
+        }
+        return order.map { entries[$0] }
+    }
+
+    /// Digests in ascending order (`Digest.<`), sorted by index against their 64-bit order keys;
+    /// only equal keys (practically never) compare the digests themselves.
+    static func sortedDigests<Digests: Collection<Digest>>(_ digests: Digests) -> [Digest] {
+        let all = Array(digests)
+        guard let algorithm = all.first?.algorithm, all.allSatisfy({ $0.algorithm == algorithm }) else {
+            return all.sorted()
+        }
+        let keys = all.map(\.orderKey)
+        return all.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : all[a] < all[b] }.map { all[$0] }
+    }
+
     /// The first rule (in order) with a filter selecting `tag`, and that filter.
     private static func firstMatch(_ tag: String, in scopes: [RuleScope]) -> (RuleScope, PurgeFilter)? {
         for scope in scopes {
@@ -170,15 +210,23 @@ public enum Planner {
         var keptBlobs = Set<Digest>()
         var deletedBlobs: [Digest: Int64] = [:]
         var bodies: Int64 = 0
+        var planIndex: [String: Int] = [:]
+        for (index, plan) in repositories.enumerated() where planIndex[plan.name] == nil {
+            planIndex[plan.name] = index
+        }
         for repository in inventory.repositories {
-            let deleted = Set(
-                repositories.first { $0.name == repository.name }?.manifestsToDelete.map(\.digest) ?? [])
+            var deleted = Set<Digest>()
+            if let index = planIndex[repository.name] {
+                for verdict in repositories[index].manifests where verdict.action == .delete {
+                    deleted.insert(verdict.digest)
+                }
+            }
             for (digest, record) in repository.manifests {
                 if deleted.contains(digest) {
                     bodies += Int64(record.body.count)
                     for blob in record.blobs { deletedBlobs[blob.digest] = blob.size }
                 } else {
-                    keptBlobs.formUnion(record.blobs.map(\.digest))
+                    for blob in record.blobs { keptBlobs.insert(blob.digest) }
                 }
             }
         }

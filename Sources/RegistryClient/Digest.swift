@@ -99,6 +99,9 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     /// The order of `description`, without building it on every comparison of a sort: digests of
     /// one algorithm (nearly always the case) compare by their hex bytes.
+    /// The first 16 hex digits as a number: digests of one algorithm order by it first (`<`).
+    public var orderKey: UInt64 { key }
+
     public static func < (lhs: Digest, rhs: Digest) -> Bool {
         guard lhs.algorithm == rhs.algorithm else { return lhs.description < rhs.description }
         if lhs.key != rhs.key { return lhs.key < rhs.key }
