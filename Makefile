@@ -44,7 +44,7 @@ bench:
 	$(SWIFT) build -c release --product planner-benchmark
 	$(SWIFT) build -c release --product load-benchmark
 	@echo "== planner-benchmark"
-	$(SWIFT) run -c release --skip-build planner-benchmark 100 1000 5000
+	$(SWIFT) run -c release --skip-build planner-benchmark 100 1000 2500 25000
 	@echo "== load-benchmark (regsweep $$(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
 	$(SWIFT) run -c release --skip-build load-benchmark $(foreach t,$(BENCH_TAGS),--tags $(t)) \
 		--repositories $(BENCH_REPOSITORIES) --rounds $(BENCH_ROUNDS) \
