@@ -108,17 +108,7 @@ extension Planner {
                 queue.append(digest)
             }
         }
-        while let digest = queue.popLast() {
-            guard let record = manifests[digest] else { continue }
-            for child in record.children where kept[child] == nil {
-                kept[child] = .childOfKeptIndex(index: digest)
-                queue.append(child)
-            }
-            for referrer in record.referrers where kept[referrer] == nil {
-                kept[referrer] = .referrerOfKept(subject: digest)
-                queue.append(referrer)
-            }
-        }
+        holdWhatTheyUse(queue, reasons: &kept, graph: manifests)
         // Tag-schema indexes (`sha256-<hex>` tags) follow their subject.
         for (tag, digest) in repository.referrerTags where kept[digest] == nil && !dangling.contains(digest) {
             if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
@@ -231,22 +221,31 @@ extension Planner {
             }
         }
         // What the spared hold stays with them: children at any depth, and referrers.
-        var queue = spared
-        while let digest = queue.popLast() {
-            guard let record = manifests[digest] else { continue }
-            for child in record.children where reasons[child] == nil {
-                reasons[child] = .childOfKeptIndex(index: digest)
-                queue.append(child)
-            }
-            for referrer in record.referrers where reasons[referrer] == nil {
-                reasons[referrer] = .referrerOfKept(subject: digest)
-                queue.append(referrer)
-            }
-        }
+        holdWhatTheyUse(spared, reasons: &reasons, graph: manifests)
         // Tag-schema referrer indexes of what was spared.
         for (tag, digest) in repository.referrerTags where reasons[digest] == nil {
             if let subject = RepositoryInventory.referrerSubject(ofTag: tag), spared.contains(subject) {
                 reasons[digest] = .referrerOfKept(subject: subject)
+            }
+        }
+    }
+
+    /// Marks what the kept manifests `from` hold as kept too: their children at any depth (child of
+    /// a kept index) and their referrers (referrer of a kept manifest), and what those hold in turn.
+    /// A manifest that already has a reason keeps it.
+    static func holdWhatTheyUse(
+        _ from: [Digest], reasons: inout [Digest: ManifestReason], graph: [Digest: ManifestNode]
+    ) {
+        var queue = from
+        while let digest = queue.popLast() {
+            guard let node = graph[digest] else { continue }
+            for child in node.children where reasons[child] == nil {
+                reasons[child] = .childOfKeptIndex(index: digest)
+                queue.append(child)
+            }
+            for referrer in node.referrers where reasons[referrer] == nil {
+                reasons[referrer] = .referrerOfKept(subject: digest)
+                queue.append(referrer)
             }
         }
     }
