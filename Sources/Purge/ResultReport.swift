@@ -79,13 +79,16 @@ public enum ResultReport {
     }
 
     /// `--output json` for a run.
-    public static func json(_ result: ExecutionResult) throws -> String {
+    /// With `plan`, each item names the policy-file rule that planned it (`rule`), as the dry run's
+    /// verdicts do; items no named rule decided have none.
+    public static func json(_ result: ExecutionResult, plan: PurgePlan? = nil) throws -> String {
         struct Item: Encodable {
             var repository: String
             var tag: String?
             var digest: String?
             var outcome: String
             var detail: String?
+            var rule: String?
         }
         struct Document: Encodable {
             var registry: String
@@ -99,23 +102,34 @@ public enum ResultReport {
             var journal: String?
             var items: [Item]
         }
+        var tagRules: [String: [String: String]] = [:]
+        var manifestRules: [String: [Digest: String]] = [:]
+        for repository in plan?.repositories ?? [] {
+            for verdict in repository.tags where verdict.rule != nil {
+                tagRules[repository.name, default: [:]][verdict.tag] = verdict.rule
+            }
+            for verdict in repository.manifests where verdict.rule != nil {
+                manifestRules[repository.name, default: [:]][verdict.digest] = verdict.rule
+            }
+        }
         let items = result.items.map { item -> Item in
-            var tag: String?
-            var digest: String?
+            var entry = Item(repository: item.repository, outcome: "deleted")
             switch item.target {
-            case .tag(let value): tag = value
-            case .manifest(let value): digest = value.description
+            case .tag(let value):
+                entry.tag = value
+                entry.rule = tagRules[item.repository]?[value]
+            case .manifest(let value):
+                entry.digest = value.description
+                entry.rule = manifestRules[item.repository]?[value]
             }
             switch item.outcome {
-            case .deleted: return Item(repository: item.repository, tag: tag, digest: digest, outcome: "deleted")
-            case .restored: return Item(repository: item.repository, tag: tag, digest: digest, outcome: "restored")
-            case .skipped(let reason):
-                return Item(repository: item.repository, tag: tag, digest: digest, outcome: "skipped", detail: reason)
-            case .failed(let error):
-                return Item(repository: item.repository, tag: tag, digest: digest, outcome: "failed", detail: error)
-            case .notDone(let reason):
-                return Item(repository: item.repository, tag: tag, digest: digest, outcome: "not-done", detail: reason)
+            case .deleted: entry.outcome = "deleted"
+            case .restored: entry.outcome = "restored"
+            case .skipped(let reason): (entry.outcome, entry.detail) = ("skipped", reason)
+            case .failed(let error): (entry.outcome, entry.detail) = ("failed", error)
+            case .notDone(let reason): (entry.outcome, entry.detail) = ("not-done", reason)
             }
+            return entry
         }
         return try PlanReport.encode(
             Document(

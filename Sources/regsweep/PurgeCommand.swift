@@ -133,7 +133,7 @@ struct PurgeCommand: AsyncParsableCommand {
             case .text:
                 Console.out(ResultReport.summary(result))
                 for note in PlanReport.ruleSummary(plan) { Console.note(note) }
-            case .json, .markdown: Console.json(try ResultReport.json(result))
+            case .json, .markdown: Console.json(try ResultReport.json(result, plan: plan))
             }
             Console.note(
                 "Journal: \(journalFile.path) (undo with: regsweep restore \(journalFile.path) -r \(client.endpoint.name))"

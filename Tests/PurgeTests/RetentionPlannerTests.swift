@@ -230,4 +230,29 @@ import Testing
         #expect(explained.contains { $0.hasPrefix("  prod ") && $0.contains(" protect ") })
         #expect(explained.last == "3 of 6 tags and 2 of 5 manifests would be deleted.")
     }
+
+    @Test func aRealRunsJSONNamesTheRuleOfEachItem() throws {
+        var builder = InventoryBuilder()
+        let ci = builder.image("app", "ci-1", tags: ["ci-1"], created: InventoryBuilder.day(1))
+        builder.image("app", "nightly-1", tags: ["nightly-1"], created: InventoryBuilder.day(2))
+        let retention = RetentionPolicy(rules: [
+            try rule("ci", ["app:^ci-"], untagged: true), try rule("nightly", ["app:^nightly-"]),
+        ])
+        let plan = Planner.plan(inventory: builder.inventory, retention: retention, now: now)
+        let result = ExecutionResult(
+            registry: "example.io",
+            items: [
+                ExecutionItem(repository: "app", target: .manifest(ci), outcome: .deleted),
+                ExecutionItem(repository: "app", target: .tag("ci-1"), outcome: .deleted),
+                ExecutionItem(repository: "app", target: .tag("nightly-1"), outcome: .failed(error: "boom")),
+            ], journalPath: nil, interrupted: false)
+        let json = try ResultReport.json(result, plan: plan)
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let items = try #require(document["items"] as? [[String: Any]])
+        #expect(items.map { $0["rule"] as? String } == ["ci", "ci", "nightly"])
+        #expect(items.last?["detail"] as? String == "boom")
+        // Without a plan (restore), no rule is said.
+        #expect(!(try ResultReport.json(result)).contains("\"rule\""))
+    }
 }
