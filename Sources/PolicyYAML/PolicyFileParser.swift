@@ -52,7 +52,7 @@ struct PolicyFileParser {
         var rules: [RetentionRule] = []
         var ruleLines: [Int] = []
         var sawRules = false
-        for entry in entries(of: mapping, allowed: Self.topKeys, in: "the top level") {
+        for entry in entries(of: mapping, allowed: Self.topKeys, in: "the top level", extensions: true) {
             switch entry.key {
             case "registry":
                 registry = string(entry.value, key: "registry", in: "the policy")
@@ -89,10 +89,11 @@ struct PolicyFileParser {
         var lines: [Int] = []
         var firstUse: [String: Int] = [:]
         for (index, item) in sequence.enumerated() {
-            guard case .mapping(let mapping) = item else {
+            guard case .mapping(let written) = item else {
                 report(at: item, "rule \(index + 1) must be keys (name, filters, ago, …), not \(describe(item))")
                 continue
             }
+            let mapping = Self.merged(written)
             let line = mapping.mark?.line ?? 1
             // Names are compared even when a rule has other problems, so one run reports both.
             if let nameNode = mapping.first(where: { $0.key.scalar?.string == "name" })?.value,
@@ -283,7 +284,11 @@ struct PolicyFileParser {
     }
 
     /// The mapping's entries with known keys; unknown, repeated and non-text keys are reported.
-    private mutating func entries(of mapping: Node.Mapping, allowed: [String], in context: String) -> [Entry] {
+    /// With `extensions`, keys starting with `x-` are passed over: the place for YAML anchors that
+    /// rules merge (`x-defaults: &ci {ago: 14d}` … `<<: *ci`), as Compose files have it.
+    private mutating func entries(
+        of mapping: Node.Mapping, allowed: [String], in context: String, extensions: Bool = false
+    ) -> [Entry] {
         var result: [Entry] = []
         var seen: [String: Int] = [:]
         for (keyNode, value) in mapping {
@@ -292,6 +297,7 @@ struct PolicyFileParser {
                 continue
             }
             let key = scalar.string
+            if extensions, key.hasPrefix("x-") { continue }
             if let line = seen[key] {
                 report(at: keyNode, "\(context): \(key) is given twice (also at line \(line)): keep one")
                 continue
@@ -307,6 +313,39 @@ struct PolicyFileParser {
             result.append(Entry(key: key, keyNode: keyNode, value: value))
         }
         return result
+    }
+
+    /// The mapping with YAML merge keys applied (`<<: *defaults`, or a list of aliases): the merged
+    /// mappings' entries first, each key once (an earlier source wins, as YAML says), and the
+    /// mapping's own entries win over all of them. Merged entries keep their positions, so a problem
+    /// in one points at the anchor it came from. A `<<` whose value is not a mapping stays, and is
+    /// reported as an unknown key.
+    static func merged(_ mapping: Node.Mapping) -> Node.Mapping {
+        func isMerge(_ node: Node) -> Bool { node.scalar?.string == "<<" }
+        guard mapping.contains(where: { isMerge($0.key) }) else { return mapping }
+        var own: [(Node, Node)] = []
+        var merges: [[Node.Mapping]] = []
+        for (key, value) in mapping {
+            guard isMerge(key) else {
+                own.append((key, value))
+                continue
+            }
+            let sources = value.sequence.map { Array($0) } ?? [value]
+            let mappings = sources.compactMap { source -> Node.Mapping? in
+                if case .mapping(let inner) = source { return inner }
+                return nil
+            }
+            if mappings.count == sources.count { merges.append(mappings) } else { own.append((key, value)) }
+        }
+        var taken = Set(own.compactMap { $0.0.scalar?.string })
+        var inherited: [(Node, Node)] = []
+        for source in merges.joined() {
+            for (key, value) in merged(source) {
+                guard let name = key.scalar?.string, taken.insert(name).inserted else { continue }
+                inherited.append((key, value))
+            }
+        }
+        return Node.Mapping(inherited + own, mapping.tag, mapping.style, mapping.mark)
     }
 
     /// The known key a typo most likely meant: same letters but `_` for `-` or other case, or at

@@ -263,4 +263,49 @@ import Testing
                 ])
         }
     }
+
+    @Test func mergeKeysShareSettingsAndTheRulesOwnKeysWin() throws {
+        let file = try PolicyFile.parse(
+            #"""
+            x-ci-defaults: &ci            # x- keys are for anchors; nothing reads them
+              ago: 14d
+              keep: 10
+              untagged: true
+            rules:
+              - <<: *ci
+                name: ci
+                filters: ['ci-.*:.*']
+              - <<: *ci
+                name: ci-fast
+                filters: ['fast-.*:.*']
+                keep: 2                   # wins over the anchor's 10
+            """#)
+        let rules = file.retention.rules
+        #expect(rules.map(\.name) == ["ci", "ci-fast"])
+        #expect(rules.map(\.policy.keep) == [10, 2])
+        #expect(rules.allSatisfy { $0.policy.untagged && $0.policy.ago == 14 * 86400 })
+    }
+
+    @Test func aMergedKeyWithAProblemPointsAtTheAnchorAndOtherTopKeysStillFail() {
+        let bad = problem(
+            #"""
+            x-defaults: &d
+              ago: 14days
+            rules:
+              - <<: *d
+                name: ci
+                filters: ['ci-.*:.*']
+            """#)
+        #expect(bad.hasPrefix("2:"), "the problem is on the anchor's line: \(bad)")
+        #expect(bad.contains("14days"), "\(bad)")
+        let unknown = problem(
+            #"""
+            defaults: {ago: 1d}
+            rules:
+              - name: ci
+                filters: ['ci-.*:.*']
+                ago: 1d
+            """#)
+        #expect(unknown.contains("unknown key 'defaults'"), "\(unknown)")
+    }
 }
