@@ -1,3 +1,5 @@
+import RegistryClient
+
 /// A composed policy written out as commands to copy: `acr purge`, a weekly `az acr task`, the
 /// article's Terraform task, and a crontab line for `regsweep purge`.
 public struct PolicyExport: Sendable, Equatable {
@@ -36,12 +38,6 @@ public struct PolicyExport: Sendable, Equatable {
         }
     }
 
-    /// ACR names its registries without the `.azurecr.io` suffix in `--registry`.
-    static func acrName(_ registry: String) -> String {
-        let suffix = ".azurecr.io"
-        return registry.hasSuffix(suffix) ? String(registry.dropLast(suffix.count)) : registry
-    }
-
     /// The purge flags shared by every format, in the order of the article's scheduled task
     /// (`--filter … --untagged --ago 30d`).
     func policyFlags() -> [String] {
@@ -71,11 +67,11 @@ public struct PolicyExport: Sendable, Equatable {
     }
 
     func acr(registry: String) -> String {
-        (protectNote(comment: "#") + [acrCommand(registry: Self.acrName(registry))]).joined(separator: "\n")
+        (protectNote(comment: "#") + [acrCommand(registry: RegistryAPI.acrName(registry))]).joined(separator: "\n")
     }
 
     func azTask(registry: String) -> String {
-        let name = Self.acrName(registry)
+        let name = RegistryAPI.acrName(registry)
         let command = ShellQuoting.insideDoubleQuotes(acrCommand(registry: name))
         let line =
             "az acr task create --name \"\(Self.taskName)\" --cmd \"\(command)\" --schedule \"\(Self.schedule)\""

@@ -183,7 +183,10 @@ actor Authenticator {
         }
         logger.debug(
             "token request", metadata: ["realm": "\(Redaction.url(realm.absoluteString))", "scope": "\(scope)"])
-        let response = try await sendWithRetries(request)
+        // Token requests are retried like any idempotent one (the refresh grant's POST changes
+        // nothing when repeated): a token service that drops a connection or answers 503 once must
+        // not fail a long run.
+        let response = try await transport.sendRetrying(request, policy: retry)
         switch response.status {
         case 200..<300: break
         case 401, 403:
@@ -236,26 +239,5 @@ actor Authenticator {
     /// Printable ASCII without spaces, at most 64 KiB: what a token68 or JWT is made of.
     static func isHeaderSafe(_ value: String) -> Bool {
         value.utf8.count <= 65_536 && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
-    }
-
-    /// Token requests are retried like any idempotent request: a token service that drops a
-    /// connection or answers 503 once must not fail a long run.
-    private func sendWithRetries(_ request: HTTPRequestData) async throws -> HTTPResponseData {
-        // A token request, also the refresh grant's POST, changes nothing when repeated.
-        var schedule = RetrySchedule(policy: retry, method: "GET")
-        while true {
-            let delay: Duration
-            do {
-                let response = try await transport.send(request)
-                guard
-                    let wait = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After"))
-                else { return response }
-                delay = wait
-            } catch {
-                guard let wait = schedule.retry(after: error) else { throw error }
-                delay = wait
-            }
-            try await Task.sleep(for: delay)
-        }
     }
 }

@@ -97,11 +97,11 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// The tag under which the OCI referrers tag schema stores this digest's referrers: `sha256-<hex>`.
     public var referrersTag: String { "\(algorithm)-\(hex)" }
 
-    /// The order of `description`, without building it on every comparison of a sort: digests of
-    /// one algorithm (nearly always the case) compare by their hex bytes.
     /// The first 16 hex digits as a number: digests of one algorithm order by it first (`<`).
     public var orderKey: UInt64 { key }
 
+    /// The order of `description`, without building it on every comparison of a sort: digests of
+    /// one algorithm (nearly always the case) compare by their hex bytes.
     public static func < (lhs: Digest, rhs: Digest) -> Bool {
         guard lhs.algorithm == rhs.algorithm else { return lhs.description < rhs.description }
         if lhs.key != rhs.key { return lhs.key < rhs.key }

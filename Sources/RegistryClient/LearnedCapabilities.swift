@@ -8,8 +8,6 @@ actor LearnedCapabilities {
     private(set) var tagDeletion: RegistryCapabilities.TagDeletion?
     /// Whether deleting manifests works; nil until the first deletion answers.
     private(set) var deleteEnabled: Bool?
-    /// Which API the registry speaks; nil until `detectAPI` decided.
-    private(set) var api: RegistryAPI?
     /// Repositories known to hold the empty blob every placeholder manifest needs.
     private var emptyBlob: Set<String> = []
     /// Turns held, and who waits for each.
@@ -18,7 +16,6 @@ actor LearnedCapabilities {
 
     func learn(tagDeletion: RegistryCapabilities.TagDeletion) { self.tagDeletion = tagDeletion }
     func learn(deleteEnabled: Bool) { self.deleteEnabled = deleteEnabled }
-    func learn(api: RegistryAPI) { self.api = api }
 
     func hasEmptyBlob(in repository: String) -> Bool { emptyBlob.contains(repository) }
     func noteEmptyBlob(in repository: String) { emptyBlob.insert(repository) }

@@ -16,6 +16,12 @@ public enum RegistryAPI: String, Sendable, Codable, Equatable {
         }
     }
 
+    /// ACR names its registries without the `.azurecr.io` suffix (`az acr -n`, `acr --registry`).
+    public static func acrName(_ registry: String) -> String {
+        let suffix = ".azurecr.io"
+        return registry.hasSuffix(suffix) ? String(registry.dropLast(suffix.count)) : registry
+    }
+
     /// Whether a registry host is Azure's by name: `*.azurecr.io` (and the sovereign clouds'
     /// `azurecr.cn`, `azurecr.us`). Private endpoints and custom domains are found by probing.
     public static func isAzureHost(_ host: String) -> Bool {

@@ -19,34 +19,15 @@ extension RegistryClient {
             guard let url = URL(string: endpoint.baseURL + "/acr/v1/_catalog?n=1") else {
                 throw RegistryError(.invalidInput, "cannot build a registry URL for /acr/v1/_catalog")
             }
-            found = Self.isACRAnswer(try await probeWithoutCredentials(url)) ? .acr : .oci
+            // No `Authorization`, no redirects followed.
+            let answer = try await transport.sendRetrying(
+                HTTPRequestData(url: url, maxResponseBytes: 1 << 20), policy: retry)
+            found = Self.isACRAnswer(answer) ? .acr : .oci
         }
         api.set(found)
-        await learned.learn(api: found)
         if found == .acr { await learned.learn(tagDeletion: .acr) }
         logger.debug("registry API: \(found.label)")
         return found
-    }
-
-    /// One GET with no `Authorization`, no redirects followed, retried like any GET.
-    private func probeWithoutCredentials(_ url: URL) async throws -> HTTPResponseData {
-        var schedule = RetrySchedule(policy: retry, method: "GET")
-        while true {
-            let delay: Duration
-            do {
-                let response = try await limiter.run {
-                    try await self.transport.send(HTTPRequestData(url: url, maxResponseBytes: 1 << 20))
-                }
-                guard
-                    let wait = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After"))
-                else { return response }
-                delay = wait
-            } catch let error as RegistryError {
-                guard let wait = schedule.retry(after: error) else { throw error }
-                delay = wait
-            }
-            try await Task.sleep(for: delay)
-        }
     }
 
     /// ACR answers its catalog with `{"repositories": …}`, or — without catalog rights — with a
@@ -64,22 +45,6 @@ extension RegistryClient {
             }
         default:
             return false
-        }
-    }
-
-    /// Every repository, through `/acr/v1/_catalog`.
-    public func acrRepositories(pageSize: Int = 1000) async throws -> [String] {
-        try await requireACR()
-        let first = try url("/acr/v1/_catalog", query: [URLQueryItem(name: "n", value: String(min(pageSize, 1000)))])
-        let names = try await paginate(first, scope: .catalog, what: "listing repositories") { data in
-            try JSONDecoder().decode(ACRWire.CatalogPage.self, from: data).repositories ?? []
-        }
-        return names.filter { name in
-            guard ReferenceGrammar.isValidRepository(name) else {
-                warn("skipped the repository '\(SafeText.escape(name))': not a valid name by the distribution spec")
-                return false
-            }
-            return true
         }
     }
 

@@ -44,7 +44,7 @@ extension RegistryClient {
     {
         // On ACR a DELETE of `/v2/<repo>/manifests/<tag>` is not a tag delete: which API this is
         // must be known before the first one is tried.
-        if method == nil, await learned.api == nil { _ = try await detectAPI() }
+        if method == nil, api.current == nil { _ = try await detectAPI() }
         let known = await learned.tagDeletion
         switch method ?? known {
         case .native?:
@@ -54,11 +54,7 @@ extension RegistryClient {
                     hint: "this registry has no tag delete; run without forcing native tag deletion")
             }
         case .acr?:
-            let before = try await head(repository: repository, reference: tag)
-            guard let before else {
-                throw RegistryError(.notFound, "tag \(repository):\(tag) does not exist", status: 404)
-            }
-            try Self.check(now: before.digest, expected: expecting)
+            _ = try await currentDigest(repository: repository, tag: tag, expecting: expecting)
             try await acrDeleteTag(repository: repository, tag: tag)
         case .placeholder?:
             try await learned.inTurn("placeholder " + repository) {
@@ -84,20 +80,26 @@ extension RegistryClient {
         }
     }
 
+    /// Where a tag points right before its deletion: it must exist (`.notFound` otherwise) and,
+    /// with `expecting`, still point there (`.moved` otherwise).
+    private func currentDigest(repository: String, tag: String, expecting: Digest?) async throws -> Digest {
+        guard let now = try await head(repository: repository, reference: tag) else {
+            throw RegistryError(.notFound, "tag \(repository):\(tag) does not exist", status: 404)
+        }
+        try Self.check(now: now.digest, expected: expecting)
+        return now.digest
+    }
+
     /// `DELETE /v2/<repo>/manifests/<tag>`: true when the tag is gone, false when the registry has no
     /// tag delete (400, or 405 once a delete by digest has shown that deleting is enabled).
     private func deleteTagNatively(repository: String, tag: String, expecting: Digest?) async throws -> Bool {
-        let before = try await head(repository: repository, reference: tag)
-        guard let before else {
-            throw RegistryError(.notFound, "tag \(repository):\(tag) does not exist", status: 404)
-        }
-        try Self.check(now: before.digest, expected: expecting)
+        let before = try await currentDigest(repository: repository, tag: tag, expecting: expecting)
         let url = try manifestURL(repository: repository, reference: tag)
         let scope = AccessScope.repository(repository, "delete")
         let response = try await send("DELETE", url, scope: scope, maxResponseBytes: 1 << 20)
         if (200..<300).contains(response.status) {
             await learned.learn(deleteEnabled: true)
-            if let after = try await head(repository: repository, reference: tag), after.digest == before.digest {
+            if let after = try await head(repository: repository, reference: tag), after.digest == before {
                 throw RegistryError(
                     .notDeleted, "the registry accepted deleting the tag \(repository):\(tag) but still serves it",
                     status: response.status, url: url.absoluteString,

@@ -230,11 +230,6 @@ public final class RegistryClient: Sendable {
         }
     }
 
-    /// ACR's short registry name (`myregistry` of `myregistry.azurecr.io`), as `az acr -n` takes it.
-    static func acrName(_ host: String) -> String {
-        host.split(separator: ".").first.map(String.init) ?? host
-    }
-
     static func sameOrigin(_ url: URL, endpoint: RegistryEndpoint) -> Bool {
         guard let scheme = url.scheme?.lowercased(), scheme == endpoint.scheme, let host = url.host else {
             return false
@@ -265,7 +260,7 @@ public final class RegistryClient: Sendable {
                 details: details,
                 hint: credentials == .anonymous
                     ? (api.current == .acr
-                        ? "log in with az acr login -n \(Self.acrName(endpoint.name)), or pass -u \(Credentials.acrTokenUsername) "
+                        ? "log in with az acr login -n \(RegistryAPI.acrName(endpoint.name)), or pass -u \(Credentials.acrTokenUsername) "
                             + "--password-stdin with the token of az acr login --expose-token"
                         : "this registry needs credentials: pass -u/-p, set REGSWEEP_USERNAME/REGSWEEP_PASSWORD, or docker login")
                     : (api.current == .acr

@@ -41,3 +41,25 @@ struct RetrySchedule: Sendable {
         return delay
     }
 }
+
+extension HTTPTransport {
+    /// Sends a request that is safe to repeat outside the registry path's `send` (token requests,
+    /// the API probe that goes without credentials), retried as a GET would be.
+    func sendRetrying(_ request: HTTPRequestData, policy: RetryPolicy) async throws -> HTTPResponseData {
+        var schedule = RetrySchedule(policy: policy, method: "GET")
+        while true {
+            let delay: Duration
+            do {
+                let response = try await send(request)
+                guard
+                    let wait = schedule.retry(afterStatus: response.status, retryAfter: response.header("Retry-After"))
+                else { return response }
+                delay = wait
+            } catch {
+                guard let wait = schedule.retry(after: error) else { throw error }
+                delay = wait
+            }
+            try await Task.sleep(for: delay)
+        }
+    }
+}
