@@ -58,8 +58,9 @@ public struct RepositoryInventory: Sendable {
     /// Tags that belong to the referrers machinery → the digest they point to. Not for filters.
     public var referrerTags: [String: Digest]
     public var manifests: [Digest: ManifestRecord]
-    /// Untagged manifests that a vendor API showed (never on a generic registry).
-    public var untaggedVisible: Bool
+    /// Whether manifests that were untagged before the load are in view: a vendor API lists them
+    /// (ACR's `_manifests`); a generic registry shows manifests only through tags.
+    public var untaggedVisible: Bool { api == .acr }
     /// What could not be read, per tag or manifest, for display.
     public var problems: [String]
     /// What the load found of the manifests an earlier run left (`Leftovers`); the present ones
@@ -75,13 +76,12 @@ public struct RepositoryInventory: Sendable {
 
     public init(
         name: String, tags: [String: Digest] = [:], referrerTags: [String: Digest] = [:],
-        manifests: [Digest: ManifestRecord] = [:], untaggedVisible: Bool = false, problems: [String] = []
+        manifests: [Digest: ManifestRecord] = [:], problems: [String] = []
     ) {
         self.name = name
         self.tags = tags
         self.referrerTags = referrerTags
         self.manifests = manifests
-        self.untaggedVisible = untaggedVisible
         self.problems = problems
     }
 

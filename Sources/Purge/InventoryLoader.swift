@@ -71,7 +71,6 @@ public struct InventoryLoader: Sendable {
             progress?(InventoryProgress(repository: name, phase: "listing manifests (ACR)", done: 0, total: 1))
             for manifest in try await client.acrManifests(repository: name) { vendor[manifest.digest] = manifest }
             repository.api = .acr
-            repository.untaggedVisible = true
         } else {
             let tagNames = try await client.tags(repository: name)
             progress?(InventoryProgress(repository: name, phase: "resolving tags", done: 0, total: tagNames.count))
@@ -170,10 +169,10 @@ public struct InventoryLoader: Sendable {
                 repository.manifests[digest]?.subject = subject
             }
         }
-        if vendor.isEmpty {
-            Self.computeIndexTimes(&repository)
-        } else {
+        if repository.api == .acr {
             Self.applyVendorDetails(vendor, to: &repository)
+        } else {
+            Self.computeIndexTimes(&repository)
         }
         repository.leftovers = try await leftoverCheck(earlier, reached: reached, found: found, in: repository)
         cache.writeTagHints(
@@ -317,9 +316,11 @@ public struct InventoryLoader: Sendable {
             totalSize: manifest.totalSize, blobs: (manifest.config.map { [$0] } ?? []) + manifest.layers,
             platforms: manifest.manifests.compactMap(\.platform), children: manifest.manifests.map(\.digest),
             subject: manifest.subject?.digest, artifactType: manifest.artifactType, annotations: manifest.annotations)
-        if !readsConfig {
-            // The vendor's times and platforms replace the config's (`applyVendorDetails`).
-        } else if manifest.kind == .image, let config = try await config(repository: repository, manifest: manifest) {
+        // Where the vendor's times and platforms replace the config's (`applyVendorDetails`), the
+        // config is not read at all.
+        if readsConfig, manifest.kind == .image,
+            let config = try await config(repository: repository, manifest: manifest)
+        {
             if let platform = config.platform { record.platforms = [platform] }
             record.labels = config.labels
             record.time =
@@ -327,7 +328,7 @@ public struct InventoryLoader: Sendable {
                 ?? Self.annotationTime(manifest.annotations)
                 ?? (config.created == nil
                     ? .unknown : TagTime(date: nil, source: .implausible, rejected: config.created))
-        } else if manifest.kind == .image {
+        } else if readsConfig, manifest.kind == .image {
             record.time = Self.annotationTime(manifest.annotations) ?? .unknown
         }
         var referrers: [Digest] = []

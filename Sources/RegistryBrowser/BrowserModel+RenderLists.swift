@@ -124,9 +124,7 @@ extension BrowserModel {
             theme: theme)
         guard inner.height > 1 else { return }
         let inventory = selectedInventory
-        // Only ACR has locks: elsewhere the column would be empty on every row.
-        let lockColumn =
-            inventory?.api == .acr ? [TableColumn(id: .lock, title: "LOCK", width: 4)] : []
+        let lockColumn = Self.lockColumns(inventory)
         let columns = TableColumn.fit(
             width: inner.width,
             required: [
@@ -177,6 +175,11 @@ extension BrowserModel {
         }
     }
 
+    /// The LOCK column, where the registry has locks (ACR): elsewhere it would be empty on every row.
+    static func lockColumns(_ inventory: RepositoryInventory?) -> [TableColumn] {
+        inventory?.api == .acr ? [TableColumn(id: .lock, title: "LOCK", width: 4)] : []
+    }
+
     /// The distinct manifests of the selected repository with their tags and verdicts.
     func renderManifests(into buffer: inout Buffer, _ rect: Rect, theme: Theme) {
         let manifests = visibleManifests
@@ -186,8 +189,7 @@ extension BrowserModel {
             border: focused ? theme.focusedBorder : theme.unfocusedBorder, theme: theme)
         guard inner.height > 1 else { return }
         let inventory = selectedInventory
-        let lockColumn =
-            inventory?.api == .acr ? [TableColumn(id: .lock, title: "LOCK", width: 4)] : []
+        let lockColumn = Self.lockColumns(inventory)
         let columns = TableColumn.fit(
             width: inner.width,
             required: [

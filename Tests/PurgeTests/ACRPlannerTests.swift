@@ -14,7 +14,6 @@ import Testing
     /// The builder's repository as ACR lists it: tag times and untagged manifests in view.
     func acr(_ builder: inout InventoryBuilder, _ repository: String, tagTimes: [String: Date] = [:]) {
         builder.repositories[repository]?.api = .acr
-        builder.repositories[repository]?.untaggedVisible = true
         for (tag, date) in tagTimes {
             builder.repositories[repository]?.tagTimes[tag] = TagTime(date: date, source: .vendor)
         }

@@ -14,7 +14,6 @@ import Testing
     static func acrRepository() -> RepositoryInventory {
         var repository = BrowserFixture.myApp
         repository.api = .acr
-        repository.untaggedVisible = true
         for (tag, digest) in repository.tags {
             repository.tagTimes[tag] = TagTime(date: repository.manifests[digest]?.time.date, source: .vendor)
         }
