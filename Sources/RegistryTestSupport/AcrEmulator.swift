@@ -86,19 +86,13 @@ public final class AcrEmulator: Sendable {
     public let configuration: Configuration
 
     private let routes: AcrEmulatorRoutes
-    private let channel: any Channel
-    // Open client connections, closed on stop: closing the listener alone leaves them open.
-    private let connections: LockedBox<[ObjectIdentifier: any Channel]>
+    private let server: LoopbackHTTPServer
 
-    private init(
-        host: String, configuration: Configuration, routes: AcrEmulatorRoutes, channel: any Channel,
-        connections: LockedBox<[ObjectIdentifier: any Channel]>
-    ) {
+    private init(host: String, configuration: Configuration, routes: AcrEmulatorRoutes, server: LoopbackHTTPServer) {
         self.host = host
         self.configuration = configuration
         self.routes = routes
-        self.channel = channel
-        self.connections = connections
+        self.server = server
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -140,43 +134,21 @@ public final class AcrEmulator: Sendable {
     public static func start(_ configuration: Configuration = Configuration()) async throws -> AcrEmulator {
         // The routes need the bound port (it is ACR's `service`), and the server needs the routes.
         let slot = LockedBox<AcrEmulatorRoutes?>(nil)
-        let connections = LockedBox<[ObjectIdentifier: any Channel]>([:])
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let routes = slot.withValue({ $0 }) else {
-                        throw TestRegistryError.startFailed(reason: "ACR emulator not ready", logTail: "")
-                    }
-                    let id = ObjectIdentifier(channel)
-                    connections.withValue { $0[id] = channel }
-                    channel.closeFuture.whenComplete { _ in connections.withValue { _ = $0.removeValue(forKey: id) } }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(AcrEmulatorHTTPHandler(routes: routes))
-                }
-            }
-            .bind(to: SocketAddress(ipAddress: Loopback.host, port: 0)).get()
-        guard let port = channel.localAddress?.port else {
-            try? await channel.close()
-            throw TestRegistryError.startFailed(reason: "the ACR emulator has no local port", logTail: "")
-        }
+        let server = try await LoopbackHTTPServer.bind(
+            notReady: { TestRegistryError.startFailed(reason: "ACR emulator not ready", logTail: "") },
+            handler: { slot.withValue { $0 }.map { AcrEmulatorHTTPHandler(routes: $0) } })
+        let port = server.port
         let host = "\(Loopback.host):\(port)"
         let auth = AcrEmulatorAuth(
             service: host, adminUsername: configuration.adminUsername, adminPassword: configuration.adminPassword,
             accessTokenLifetime: configuration.accessTokenLifetime)
         let routes = AcrEmulatorRoutes(configuration: configuration, host: host, auth: auth)
         slot.withValue { $0 = routes }
-        return AcrEmulator(
-            host: host, configuration: configuration, routes: routes, channel: channel, connections: connections)
+        return AcrEmulator(host: host, configuration: configuration, routes: routes, server: server)
     }
 
     /// Stops listening and closes open connections. Idempotent.
-    public func stop() async {
-        try? await channel.close()
-        for connection in connections.withValue({ Array($0.values) }) {
-            try? await connection.close()
-        }
-    }
+    public func stop() async { await server.stop() }
 
     // MARK: - Auth
 

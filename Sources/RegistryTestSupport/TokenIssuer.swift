@@ -117,18 +117,14 @@ public final class TokenIssuer: Sendable {
     private let signingKey: Data
     private let certificateChain: [String]
     private let state: LockedBox<State>
-    private let channel: any Channel
-    // Open client connections, closed on shutdown: closing the listener alone leaves them open.
-    private let connections: LockedBox<[ObjectIdentifier: any Channel]>
+    private let server: LoopbackHTTPServer
 
     private init(
-        channel: any Channel, connections: LockedBox<[ObjectIdentifier: any Channel]>, port: Int,
-        users: [String: String], signingKey: Data, certificatePath: String,
+        server: LoopbackHTTPServer, users: [String: String], signingKey: Data, certificatePath: String,
         certificateDER: Data, configuration: Configuration
     ) {
-        self.channel = channel
-        self.connections = connections
-        self.port = port
+        self.server = server
+        self.port = server.port
         self.realm = URL(string: "http://\(Loopback.host):\(port)/token") ?? URL(fileURLWithPath: "/")
         self.users = users
         self.signingKey = signingKey
@@ -153,29 +149,12 @@ public final class TokenIssuer: Sendable {
         }
         // The issuer needs the bound port, and the server needs the issuer: the slot breaks the cycle.
         let issuerSlot = LockedBox<TokenIssuer?>(nil)
-        let connections = LockedBox<[ObjectIdentifier: any Channel]>([:])
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let issuer = issuerSlot.withValue({ $0 }) else {
-                        // A connection that raced start-up: nothing can answer it yet.
-                        throw TestRegistryError.issuerFailed("not ready")
-                    }
-                    let id = ObjectIdentifier(channel)
-                    connections.withValue { $0[id] = channel }
-                    channel.closeFuture.whenComplete { _ in connections.withValue { _ = $0.removeValue(forKey: id) } }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(TokenHTTPHandler(issuer: issuer))
-                }
-            }
-            .bind(to: SocketAddress(ipAddress: Loopback.host, port: 0)).get()
-        guard let port = channel.localAddress?.port else {
-            try? await channel.close()
-            throw TestRegistryError.issuerFailed("no local port")
-        }
+        let server = try await LoopbackHTTPServer.bind(
+            // A connection that raced start-up: nothing can answer it yet.
+            notReady: { TestRegistryError.issuerFailed("not ready") },
+            handler: { issuerSlot.withValue { $0 }.map { TokenHTTPHandler(issuer: $0) } })
         let issuer = TokenIssuer(
-            channel: channel, connections: connections, port: port, users: users, signingKey: key.rawRepresentation,
+            server: server, users: users, signingKey: key.rawRepresentation,
             certificatePath: files.certificate, certificateDER: certificateDER, configuration: configuration
         )
         issuerSlot.withValue { $0 = issuer }
@@ -183,12 +162,7 @@ public final class TokenIssuer: Sendable {
     }
 
     /// Stops listening and closes open connections. Idempotent.
-    public func shutdown() async {
-        try? await channel.close()
-        for connection in connections.withValue({ Array($0.values) }) {
-            try? await connection.close()
-        }
-    }
+    public func shutdown() async { await server.stop() }
 
     /// The current configuration; changes apply to the next request (a test can shorten
     /// `expiresIn` to exercise renewal).
