@@ -22,13 +22,23 @@ public struct PolicyFile: Sendable, Equatable {
     /// The registry the file names; `-r` on the command line wins over it.
     public var registry: String?
     public var retention: RetentionPolicy
+    /// The same rules as written (key texts, not compiled), for editing and writing back.
+    public var document: PolicyDocument
+    /// The file's text as read, so that a write-back can keep its comments and see whether the
+    /// file changed underneath.
+    public var text: String
     /// Where each rule starts in the file (1-based line), in rule order.
     public var ruleLines: [Int]
 
-    public init(path: String, registry: String?, retention: RetentionPolicy, ruleLines: [Int]) {
+    public init(
+        path: String, registry: String?, retention: RetentionPolicy, document: PolicyDocument, text: String,
+        ruleLines: [Int]
+    ) {
         self.path = path
         self.registry = registry
         self.retention = retention
+        self.document = document
+        self.text = text
         self.ruleLines = ruleLines
     }
 
@@ -60,7 +70,8 @@ public struct PolicyFile: Sendable, Equatable {
             throw PolicyFileError(path: path, problems: parser.problems)
         }
         return PolicyFile(
-            path: path, registry: parsed.registry, retention: parsed.retention, ruleLines: parsed.ruleLines)
+            path: path, registry: parsed.registry, retention: parsed.retention, document: parsed.document, text: text,
+            ruleLines: parsed.ruleLines)
     }
 
     /// One line saying what the file holds, e.g. `policy.yaml: 3 rules (releases keep, ci delete, …)`.

@@ -9,6 +9,7 @@ struct PolicyFileParser {
     struct Parsed {
         var registry: String?
         var retention: RetentionPolicy
+        var document: PolicyDocument
         var ruleLines: [Int]
     }
 
@@ -50,6 +51,7 @@ struct PolicyFileParser {
         var registry: String?
         var protect: [PurgeFilter] = []
         var rules: [RetentionRule] = []
+        var documentRules: [PolicyDocument.Rule] = []
         var ruleLines: [Int] = []
         var sawRules = false
         for entry in entries(of: mapping, allowed: Self.topKeys, in: "the top level", extensions: true) {
@@ -63,7 +65,7 @@ struct PolicyFileParser {
                 protect = filters(entry.value, key: "protect", field: .protect, in: "the policy").compactMap { $0 }
             case "rules":
                 sawRules = true
-                (rules, ruleLines) = parseRules(entry.value)
+                (rules, documentRules, ruleLines) = parseRules(entry.value)
             default: break
             }
         }
@@ -71,21 +73,24 @@ struct PolicyFileParser {
         problems.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
         guard problems.isEmpty else { return nil }
         return Parsed(
-            registry: registry, retention: RetentionPolicy(protect: protect, rules: rules), ruleLines: ruleLines)
+            registry: registry, retention: RetentionPolicy(protect: protect, rules: rules),
+            document: PolicyDocument(registry: registry, protect: protect.map(\.text), rules: documentRules),
+            ruleLines: ruleLines)
     }
 
     // MARK: Rules
 
-    private mutating func parseRules(_ node: Node) -> ([RetentionRule], [Int]) {
+    private mutating func parseRules(_ node: Node) -> ([RetentionRule], [PolicyDocument.Rule], [Int]) {
         guard case .sequence(let sequence) = node else {
             report(at: node, "rules must be a list, each rule starting with '- name:', not \(describe(node))")
-            return ([], [])
+            return ([], [], [])
         }
         guard !sequence.isEmpty else {
             report(at: node, "rules is empty: add at least one rule (a policy without rules would do nothing)")
-            return ([], [])
+            return ([], [], [])
         }
         var rules: [RetentionRule] = []
+        var texts: [PolicyDocument.Rule] = []
         var lines: [Int] = []
         var firstUse: [String: Int] = [:]
         for (index, item) in sequence.enumerated() {
@@ -108,15 +113,18 @@ struct PolicyFileParser {
                     firstUse[scalar.string] = line
                 }
             }
-            guard let rule = parseRule(mapping, number: index + 1) else { continue }
+            guard let (rule, text) = parseRule(mapping, number: index + 1) else { continue }
             rules.append(rule)
+            texts.append(text)
             lines.append(line)
         }
-        return (rules, lines)
+        return (rules, texts, lines)
     }
 
-    /// One rule; nil when it has problems.
-    private mutating func parseRule(_ mapping: Node.Mapping, number: Int) -> RetentionRule? {
+    /// One rule, compiled and as written; nil when it has problems.
+    private mutating func parseRule(
+        _ mapping: Node.Mapping, number: Int
+    ) -> (RetentionRule, PolicyDocument.Rule)? {
         let before = problems.count
         // Read the name first so that every other message can say which rule it is about.
         let nameEntry = mapping.first { $0.key.scalar?.string == "name" }
@@ -195,14 +203,17 @@ struct PolicyFileParser {
             }
         }
         guard problems.count == before, let name else { return nil }
-        if action == .keep { return RetentionRule.keep(name, filters: compiledFilters) }
+        let text = PolicyDocument.Rule(
+            name: name, action: action, filters: compiledFilters.map(\.text), ago: ago, keep: keep, untagged: untagged,
+            untaggedOnly: untaggedOnly, includeLocked: includeLocked)
+        if action == .keep { return (RetentionRule.keep(name, filters: compiledFilters), text) }
         do {
             // The flags' own validation builds the rule, so a file accepts exactly what `purge` does.
             let policy = try PurgePolicy.parse(
                 filters: compiledFilters.map(\.text), ago: ago, keep: keep, untagged: untagged,
                 untaggedOnly: untaggedOnly,
                 includeLocked: includeLocked)
-            return RetentionRule(name: name, policy: policy)
+            return (RetentionRule(name: name, policy: policy), text)
         } catch {
             report(at: ruleNode, "\(label): \(error.message)")
             return nil

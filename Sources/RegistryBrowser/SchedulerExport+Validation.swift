@@ -1,3 +1,5 @@
+import Purge
+
 /// What keeps an export from working in its scheduler, said before anything is printed.
 extension SchedulerExport {
     /// Every problem with the values for `format`, as messages naming the option to change; empty

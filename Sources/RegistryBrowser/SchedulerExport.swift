@@ -1,3 +1,5 @@
+import Purge
+
 /// A policy file scheduled somewhere: a Kubernetes `CronJob`, a GitHub Actions workflow or a GitLab
 /// CI pipeline, each running `regsweep purge --policy` on a schedule (and the CI ones a dry run for
 /// the change request that edits the file). Pure text; `regsweep policy export` prints it.

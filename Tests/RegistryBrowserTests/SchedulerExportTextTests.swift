@@ -1,3 +1,4 @@
+import Purge
 import Testing
 
 @testable import RegistryBrowser

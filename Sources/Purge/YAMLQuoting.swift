@@ -1,17 +1,17 @@
-/// YAML scalars for the scheduler exports, where a value can be anything a user typed: a filter
+/// YAML scalars for the scheduler exports and policy files, where a value can be anything a user typed: a filter
 /// like `'.*:^((?!prod|dev).)*$'`, a path with spaces or quotes, a whole policy file.
 ///
 /// `PolicyExport.yamlScalar` keeps the `acr` article's plain style for one known command; here a
 /// value is plain only when no YAML reader can take it for anything but a string, else quoted.
-enum YAMLQuoting {
+public enum YAMLQuoting {
     /// `text` as one flow scalar: plain when that is unambiguous, else quoted.
-    static func scalar(_ text: String) -> String {
+    public static func scalar(_ text: String) -> String {
         isPlainSafe(text) ? text : quoted(text)
     }
 
     /// `text` always quoted: single quotes when it has neither a `'` nor a character that needs an
     /// escape (a shell line with `'…'` reads better in double quotes than with doubled `''`).
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         if text.unicodeScalars.contains(where: needsEscape) || text.contains("'") { return doubleQuoted(text) }
         return "'" + text + "'"
     }
@@ -19,7 +19,7 @@ enum YAMLQuoting {
     /// A multi-line value as the lines after `key:`: a literal block (`|`, `|-`, `|+` so the
     /// trailing newlines survive) indented by `indent` spaces when its text allows one, else one
     /// double-quoted line. The first element goes right after `key: `.
-    static func block(_ text: String, indent: Int) -> [String] {
+    public static func block(_ text: String, indent: Int) -> [String] {
         guard blockIsExact(text) else { return [doubleQuoted(text)] }
         var body = text
         var trailing = 0
@@ -37,7 +37,7 @@ enum YAMLQuoting {
 
     /// `text` double-quoted, with YAML escapes for `"`, `\`, line breaks and every character YAML
     /// does not allow as it is (or that a reader might fold or strip).
-    static func doubleQuoted(_ text: String) -> String {
+    public static func doubleQuoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -65,7 +65,7 @@ enum YAMLQuoting {
     /// Characters that cannot stand as they are in a single-quoted scalar or a literal block:
     /// controls (tab and line breaks too, which a flow scalar folds), YAML's non-printables, the
     /// Unicode line breaks a YAML 1.1 reader folds, the byte order mark, and bidi controls.
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF: return true
@@ -84,7 +84,7 @@ enum YAMLQuoting {
 
     /// Plain only for a conservative shape: letters, digits and `_ . / -`, starting with a letter,
     /// `_` or `/`, and not a word a reader turns into a boolean or null.
-    static func isPlainSafe(_ text: String) -> Bool {
+    public static func isPlainSafe(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, !reserved.contains(text.lowercased()) else { return false }
         let allowed = { (scalar: Unicode.Scalar) -> Bool in
             switch scalar {
