@@ -108,7 +108,7 @@ var package = Package(
         ),
         .testTarget(name: "PolicyYAMLTests", dependencies: ["PolicyYAML", "Purge"]),
         .testTarget(name: "TUICoreTests", dependencies: ["TUICore"]),
-        .testTarget(name: "RegistryBrowserTests", dependencies: ["RegistryBrowser", "TUICore", "Purge"]),
+        .testTarget(name: "RegistryBrowserTests", dependencies: ["RegistryBrowser", "TUICore", "Purge", "PolicyYAML"]),
         .testTarget(
             name: "CLITests",
             dependencies: [

@@ -33,6 +33,12 @@ public struct PolicyFileError: Error, Sendable, Equatable, CustomStringConvertib
             path: path, problems: [Problem(line: nil, column: nil, message: "cannot read the policy file: \(reason)")])
     }
 
+    /// The file could not be written.
+    static func unwritable(_ path: String, reason: String) -> PolicyFileError {
+        PolicyFileError(
+            path: path, problems: [Problem(line: nil, column: nil, message: "not written: \(reason)")])
+    }
+
     /// One line per problem, `FILE:LINE:COLUMN: message`, the form editors and CI logs link to.
     public var lines: [String] {
         problems.map { problem in

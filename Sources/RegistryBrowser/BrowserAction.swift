@@ -37,6 +37,16 @@ public enum BrowserAction: Sendable, Hashable {
     case deleteBackward
     case deleteForward
 
+    // A policy file's rule list.
+    case previousRule
+    case nextRule
+    case addRule
+    case removeRule
+    case moveRuleUp
+    case moveRuleDown
+    /// Write the rules back to the policy file (after showing the diff).
+    case writePolicy
+
     // Search.
     case acceptSearch
     case cancelSearch

@@ -15,6 +15,11 @@ public enum BrowserCommand: Sendable {
     case execute(ExecutionRequest)
     /// Interrupt the running execution (it stops between items).
     case stopExecution
+    /// Make the policy file's new text from the rules (as `.policyRendered`), for the diff.
+    case renderPolicy(PolicyWrite)
+    /// Put the new text on disk, if the file still holds what was read (answered by
+    /// `.policyWritten` or `.policyWriteFailed`).
+    case writePolicy(PolicyWrite)
     /// Hand the terminal back to the shell and stop the process (Ctrl-Z).
     case suspend
     /// Repaint every cell (Ctrl-L), after something else wrote to the terminal.
@@ -35,6 +40,8 @@ extension BrowserCommand: CustomStringConvertible {
         case .execute(let request):
             return "execute \(request.plan.tagCount) tags \(request.plan.manifestCount) manifests"
         case .stopExecution: return "stop execution"
+        case .renderPolicy(let write): return "render policy \(write.path)"
+        case .writePolicy(let write): return "write policy \(write.path)"
         case .suspend: return "suspend"
         case .redraw: return "redraw"
         case .quit: return "quit"

@@ -17,10 +17,14 @@ struct BrowserLayout: Equatable {
 
     /// Rows of the composer box: three rows of fields, two of errors, the border.
     static let composerHeight = 7
+    /// A policy file's composer adds the rule list and the rule's name and action.
+    static let policyComposerHeight = 9
     /// From this width on the details pane becomes a third column.
     static let wideWidth = 160
 
-    init(size: Size, composing: Bool) {
+    /// The layout with a composer of `composerHeight` rows open (0: closed).
+    init(size: Size, composerHeight: Int) {
+        let composing = composerHeight > 0
         let rows = Rect(size: size).rows([.length(2), .fill, .length(1), .length(1), .length(1)])
         header = rows[0]
         reason = rows[2]
@@ -29,7 +33,7 @@ struct BrowserLayout: Equatable {
         var panes = rows[1]
         composer = Rect(x: 0, y: panes.bottom, width: 0, height: 0)
         if composing {
-            let split = panes.rows([.fill, .length(Self.composerHeight)])
+            let split = panes.rows([.fill, .length(composerHeight)])
             panes = split[0]
             composer = split[1]
         }

@@ -36,4 +36,10 @@ public enum BrowserMessage: Sendable {
     case executionFailed(String)
     /// A plan asked for with `BrowserCommand.plan` is made; shown unless a newer one is already.
     case planned(PlanResult)
+    /// The policy file's new text was made (`write.text`), to show as a diff.
+    case policyRendered(PolicyWrite)
+    /// The policy file was written.
+    case policyWritten(PolicyWrite)
+    /// The policy file could not be made or written; nothing on disk changed.
+    case policyWriteFailed(String)
 }

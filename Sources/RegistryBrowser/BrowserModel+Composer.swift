@@ -1,7 +1,9 @@
 extension BrowserModel {
-    /// `f` or `:`: opens the composer on the first field with an error, else on the filters.
+    /// `f` or `:`: opens the composer on the first field with an error, else on the filters (a
+    /// policy file's on its rule list).
     mutating func openComposer() {
-        let field = draftErrors.first?.field ?? .filters
+        if let rule = draftErrors.first?.rule { draft.selected = rule }
+        let field = draftErrors.first?.field ?? (draft.isFile ? .rules : .filters)
         composer = ComposerState(field: field, input: TextInput(draft.text(of: field)), original: draft)
         if draftErrors.isEmpty { applyDraft() }
     }
@@ -11,7 +13,7 @@ extension BrowserModel {
         guard var state = composer else { return }
         switch action {
         case .nextField, .previousField:
-            state.field = action == .nextField ? state.field.next : state.field.previous
+            state.field = draft.field(after: state.field, forward: action == .nextField)
             state.input = TextInput(draft.text(of: state.field))
         case .closeComposer:
             composer = nil
@@ -27,7 +29,7 @@ extension BrowserModel {
         case .toggleField:
             if state.field.isToggle {
                 draft.toggle(state.field)
-            } else {
+            } else if state.field.isText {
                 state.input.insert(" ")
             }
         case .clearField: state.input.clear()
@@ -40,7 +42,31 @@ extension BrowserModel {
         default: return
         }
         composer = state
-        if !state.field.isToggle { draft.setText(state.input.text, of: state.field) }
+        if state.field.isText { draft.setText(state.input.text, of: state.field) }
+        applyDraft()
+    }
+
+    /// The rule list's keys (a policy file's composer, on its first row): select, add, remove, move.
+    mutating func editRules(_ action: BrowserAction) {
+        guard composer != nil else { return }
+        switch action {
+        case .previousRule: draft.select(by: -1)
+        case .nextRule: draft.select(by: 1)
+        case .addRule:
+            draft.addRule()
+            // Straight to the new rule's filters: the one thing it lacks.
+            composer?.field = .filters
+            composer?.input = TextInput(draft.text(of: .filters))
+            flash = Flash("Added rule '\(draft.rule.name)' after the selected one: type its filters (tab: next field).")
+        case .removeRule:
+            guard !draft.rules.isEmpty else { return }
+            let name = draft.rule.name
+            draft.removeRule()
+            flash = Flash("Removed rule '\(name)' (esc undoes every change since f).")
+        case .moveRuleUp: draft.moveRule(by: -1)
+        case .moveRuleDown: draft.moveRule(by: 1)
+        default: return
+        }
         applyDraft()
     }
 
@@ -49,9 +75,26 @@ extension BrowserModel {
     mutating func applyDraft() {
         let validation = draft.validate()
         draftErrors = validation.errors
-        if let valid = validation.policy, valid != policy {
-            policy = valid
+        if let valid = validation.retention, valid != retention {
+            retention = valid
             replan()
         }
+    }
+
+    /// The composer's height on screen; 0 when it is closed.
+    var composerHeight: Int {
+        guard composer != nil else { return 0 }
+        return draft.isFile ? BrowserLayout.policyComposerHeight : BrowserLayout.composerHeight
+    }
+
+    /// The errors shown at `field`: the policy's own, and the selected rule's.
+    func errors(at field: ComposerField) -> [DraftError] {
+        draftErrors.filter { $0.field == field && ($0.rule == nil || $0.rule == draft.selected) }
+    }
+
+    /// Whether the draft differs from the policy file as last read or written.
+    public var hasUnsavedRules: Bool {
+        guard let policyFile, draft.isFile else { return false }
+        return draft.document(registry: policyFile.document.registry) != policyFile.document
     }
 }

@@ -8,7 +8,7 @@ extension BrowserModel {
                 "Read-only: deleting is blocked (regsweep browse was started with --read-only).", kind: .warning)
             return
         }
-        if policy != nil && !draftErrors.isEmpty {
+        if retention != nil && !draftErrors.isEmpty {
             flash = Flash(
                 "The filter has errors and the plan shown is the last valid one: fix it first (f).", kind: .warning)
             return
@@ -106,7 +106,7 @@ extension BrowserModel {
     mutating func startExecution(_ request: ExecutionRequest) -> [BrowserCommand] {
         // The dialog cannot change the policy, but a deletion must never outlive the policy it was
         // planned for: if that ever happens, ask again rather than delete by the old one.
-        guard request.plan.policy == policy ?? Self.emptyPolicy else {
+        guard request.plan.retention == retention ?? Self.emptyRetention else {
             overlay = nil
             flash = Flash("The filter changed since the plan was confirmed: nothing was deleted.", kind: .warning)
             return []

@@ -46,7 +46,7 @@ extension BrowserModel {
         case .compose: openComposer()
         case .toggleManifests: toggleListView()
         case .delete: requestDelete()
-        case .export: overlay = .export(.acr, scroll: 0)
+        case .export: overlay = draft.isFile ? .schedule(.k8sCronJob, scroll: 0) : .export(.acr, scroll: 0)
         case .refresh: return refresh()
         case .clearField where context == .search:
             searchInput = TextInput()
@@ -55,8 +55,14 @@ extension BrowserModel {
             .cursorLeft, .cursorRight, .cursorHome, .cursorEnd, .deleteForward:
             editComposer(action, in: context)
         case .deleteBackward: deleteBackward(in: context)
+        case .previousRule, .nextRule, .addRule, .removeRule, .moveRuleUp, .moveRuleDown: editRules(action)
+        case .writePolicy: return requestPolicyWrite()
         case .acceptSearch: searchInput = nil
         case .cancelSearch: cancelSearch()
+        case .confirm where context == .writePolicy: return confirmPolicyWrite()
+        case .cancel where context == .writePolicy:
+            overlay = nil
+            flash = Flash("Not written: the rules stay edited here (w writes them).")
         case .confirm: return confirm(in: context)
         case .cancel: cancel(in: context)
         case .switchButton: switchButton()
@@ -72,7 +78,7 @@ extension BrowserModel {
     mutating func type(_ character: Character) {
         switch context {
         case .composer:
-            guard var composer, !composer.field.isToggle else { return }
+            guard var composer, composer.field.isText else { return }
             composer.input.insert(character)
             self.composer = composer
             draft.setText(composer.input.text, of: composer.field)

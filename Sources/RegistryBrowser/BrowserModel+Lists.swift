@@ -107,7 +107,7 @@ extension BrowserModel {
 
     /// Whether the policy in force selects the repository.
     public func isSelectedByPolicy(_ repository: String) -> Bool {
-        policy?.selects(repository: repository) ?? false
+        retention?.selects(repository: repository) ?? false
     }
 
     /// Repositories the policy selects that are not loaded yet (they load in the background).

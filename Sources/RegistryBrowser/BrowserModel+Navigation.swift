@@ -14,6 +14,13 @@ extension BrowserModel {
         case .export(let format, let scroll):
             overlay = .export(format, scroll: Self.clampedScroll(scroll, by: delta))
             return
+        case .schedule(let format, let scroll):
+            overlay = .schedule(format, scroll: Self.clampedScroll(scroll, by: delta))
+            return
+        case .writePolicy(var state):
+            state.scroll = max(0, min(Self.clampedScroll(state.scroll, by: delta), max(0, state.diff.count - 1)))
+            overlay = .writePolicy(state)
+            return
         default:
             break
         }
@@ -61,7 +68,7 @@ extension BrowserModel {
 
     /// Rows in a page of the focused list or overlay.
     func pageSize(in context: KeyContext) -> Int {
-        let layout = BrowserLayout(size: size, composing: composer != nil)
+        let layout = BrowserLayout(size: size, composerHeight: composerHeight)
         switch context {
         case .browse:
             return BrowserLayout.itemRows(focus == .repositories ? layout.repositories : layout.list)
@@ -131,8 +138,11 @@ extension BrowserModel {
 
     /// Tab in the export view.
     mutating func switchFormat(forward: Bool) {
-        guard case .export(let format, _) = overlay else { return }
-        overlay = .export(forward ? format.next : format.previous, scroll: 0)
+        switch overlay {
+        case .export(let format, _): overlay = .export(forward ? format.next : format.previous, scroll: 0)
+        case .schedule(let format, _): overlay = .schedule(forward ? format.next : format.previous, scroll: 0)
+        default: break
+        }
     }
 
     /// Space: marks the selected tag by hand, to take it out of the plan or put it in; again to unmark.
@@ -144,7 +154,7 @@ extension BrowserModel {
         guard let repository = selectedRepository, let verdict = selectedTagVerdict else { return }
         // Whether a mark includes or excludes follows the verdict shown; under a policy whose plan is
         // still being made, that verdict may be about to flip.
-        if isPlanning, plan.policy != policy ?? Self.emptyPolicy {
+        if isPlanning, plan.retention != retention ?? Self.emptyRetention {
             flash = Flash(
                 "Still planning\(Theme(unicode: configuration.supportsUnicode).ellipsis) press space again in a moment.",
                 kind: .warning)

@@ -10,7 +10,7 @@ extension BrowserModel {
             renderTooSmall(into: &buffer, theme: theme)
             return
         }
-        let layout = BrowserLayout(size: buffer.size, composing: composer != nil)
+        let layout = BrowserLayout(size: buffer.size, composerHeight: composerHeight)
         renderHeader(into: &buffer, layout.header, theme: theme)
         renderRepositories(into: &buffer, layout.repositories, theme: theme)
         switch listView {
@@ -47,6 +47,8 @@ extension BrowserModel {
             renderInterrupt(into: &buffer, theme: theme)
         case .result(let result, let scroll): renderResult(result, scroll: scroll, into: &buffer, theme: theme)
         case .export(let format, let scroll): renderExport(format, scroll: scroll, into: &buffer, theme: theme)
+        case .schedule(let format, let scroll): renderSchedule(format, scroll: scroll, into: &buffer, theme: theme)
+        case .writePolicy(let state): renderPolicyWrite(state, into: &buffer, theme: theme)
         }
     }
 

@@ -55,7 +55,9 @@ extension BrowserModel {
         let verdictClass = VerdictClass(verdict.reason)
         var lines = [
             DetailLine(label: "manifest", value: verdict.digest.description),
-            DetailLine(label: "verdict", value: verdict.reason.explanation, style: theme.style(verdictClass)),
+            DetailLine(
+                label: "verdict", value: verdict.explanation(namesRules: plan.retention.namesRules),
+                style: theme.style(verdictClass)),
             DetailLine(label: "created", value: timeText(verdict.time)),
         ]
         let siblings = selectedInventory?.tags(pointingTo: verdict.digest) ?? [verdict.tag]
@@ -71,7 +73,7 @@ extension BrowserModel {
         let verdictClass = VerdictClass(verdict.reason)
         var lines = [
             DetailLine(label: "digest", value: verdict.digest.description),
-            DetailLine(label: "verdict", value: verdict.reason.explanation, style: theme.style(verdictClass)),
+            DetailLine(label: "verdict", value: verdict.explanation, style: theme.style(verdictClass)),
         ]
         let record = selectedInventory?.manifests[verdict.digest]
         lines.append(DetailLine(label: "created", value: timeText(record?.time ?? .unknown)))

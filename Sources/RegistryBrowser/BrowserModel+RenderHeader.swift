@@ -19,7 +19,7 @@ extension BrowserModel {
         var x = buffer.set(string: " regsweep  ", x: rect.x, y: rect.y)
         x = buffer.write(
             "\(configuration.registry)  \(user)  ", x: x, y: rect.y, limit: limit, ellipsis: theme.ellipsis)
-        let policyText = policy.map { "policy: \($0.flagSummary)" } ?? "policy: none yet (f composes one)"
+        let policyText = headerPolicyText
         buffer.write(policyText, x: x, y: rect.y, limit: limit, style: theme.headerDetail, ellipsis: theme.ellipsis)
 
         let second = [capabilityText(theme: theme), "ages: \(ageSources)"].joined(separator: theme.separator)

@@ -49,7 +49,7 @@ extension BrowserModel {
             let y = inner.y + 1 + offset
             let selected = name == selectedRepository
             var style = Style.plain
-            if policy != nil && !isSelectedByPolicy(name) { style = theme.dim }
+            if retention != nil && !isSelectedByPolicy(name) { style = theme.dim }
             if selected { style = style.patched(with: theme.selection) }
             if selected { buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: theme.selection) }
             let go = tagsToDelete(in: name)
@@ -130,7 +130,7 @@ extension BrowserModel {
             required: [
                 TableColumn(id: .glyph, title: "", width: 1), TableColumn(id: .name, title: "TAG", width: 10),
                 TableColumn(id: .verdict, title: "VERDICT", width: 15),
-            ],
+            ] + ruleColumns,
             optional: lockColumn + [
                 TableColumn(id: .age, title: "AGE", width: 4, alignment: .right),
                 TableColumn(id: .digest, title: "DIGEST", width: 12),
@@ -138,7 +138,8 @@ extension BrowserModel {
                 TableColumn(id: .created, title: "CREATED", width: 10),
                 TableColumn(id: .platforms, title: "PLATFORMS", width: 11),
             ],
-            stretch: .platforms, order: [.glyph, .name, .lock, .digest, .age, .created, .size, .platforms, .verdict])
+            stretch: .platforms,
+            order: [.glyph, .name, .lock, .digest, .age, .created, .size, .platforms, .rule, .verdict])
         TableColumn.draw(
             columns.map { ($0, $0.title) }, into: &buffer, x: inner.x, y: inner.y, style: theme.columnHeader,
             ellipsis: theme.ellipsis)
@@ -168,11 +169,17 @@ extension BrowserModel {
                 case .created: return (column, BrowserFormat.day(verdict.time.date))
                 case .size: return (column, BrowserFormat.size(record?.totalSize))
                 case .platforms: return (column, BrowserFormat.platforms(record?.platforms ?? []))
+                case .rule: return (column, verdict.rule ?? "")
                 default: return (column, verdict.reason.label)
                 }
             }
             TableColumn.draw(cells, into: &buffer, x: inner.x, y: y, style: style, ellipsis: theme.ellipsis)
         }
+    }
+
+    /// The RULE column, when the plan comes from a policy file: which rule decided each row.
+    var ruleColumns: [TableColumn] {
+        plan.retention.namesRules ? [TableColumn(id: .rule, title: "RULE", width: 9)] : []
     }
 
     /// The LOCK column, where the registry has locks (ACR): elsewhere it would be empty on every row.
@@ -196,14 +203,14 @@ extension BrowserModel {
                 TableColumn(id: .glyph, title: "", width: 1), TableColumn(id: .digest, title: "DIGEST", width: 12),
                 TableColumn(id: .tags, title: "TAGS", width: 10),
                 TableColumn(id: .verdict, title: "VERDICT", width: 15),
-            ],
+            ] + ruleColumns,
             optional: lockColumn + [
                 TableColumn(id: .kind, title: "KIND", width: 5),
                 TableColumn(id: .age, title: "AGE", width: 4, alignment: .right),
                 TableColumn(id: .size, title: "SIZE", width: 8, alignment: .right),
                 TableColumn(id: .platforms, title: "PLATFORMS", width: 11),
             ],
-            stretch: .tags, order: [.glyph, .digest, .kind, .lock, .tags, .age, .size, .platforms, .verdict])
+            stretch: .tags, order: [.glyph, .digest, .kind, .lock, .tags, .age, .size, .platforms, .rule, .verdict])
         TableColumn.draw(
             columns.map { ($0, $0.title) }, into: &buffer, x: inner.x, y: inner.y, style: theme.columnHeader,
             ellipsis: theme.ellipsis)
@@ -242,6 +249,7 @@ extension BrowserModel {
                 case .age: return (column, BrowserFormat.age(record?.time.date, now: plan.now))
                 case .size: return (column, BrowserFormat.size(record?.totalSize))
                 case .platforms: return (column, BrowserFormat.platforms(record?.platforms ?? []))
+                case .rule: return (column, verdict.rule ?? "")
                 default: return (column, verdict.reason.label)
                 }
             }

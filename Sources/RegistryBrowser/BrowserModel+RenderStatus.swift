@@ -11,7 +11,7 @@ extension BrowserModel {
             buffer.write(" " + flash.text, x: rect.x, y: rect.y, limit: rect.right, style: style, ellipsis: ellipsis)
             return
         }
-        if composer == nil, let error = draftErrors.first, policy != nil || draft != PolicyDraft() {
+        if composer == nil, let error = draftErrors.first, retention != nil || !draft.isEmpty {
             let text =
                 " Filter error (\(error.field.label)): \(error.message). The plan is the last valid one; f to fix."
             buffer.write(text, x: rect.x, y: rect.y, limit: rect.right, style: theme.error, ellipsis: ellipsis)
@@ -26,7 +26,9 @@ extension BrowserModel {
                 string: " \(verdictClass.glyph(unicode: theme.unicode)) \(repository):\(verdict.tag) ", x: rect.x,
                 y: rect.y,
                 style: theme.style(verdictClass).adding(.bold))
-            buffer.write(verdict.reason.explanation, x: x, y: rect.y, limit: rect.right, ellipsis: ellipsis)
+            buffer.write(
+                verdict.explanation(namesRules: plan.retention.namesRules), x: x, y: rect.y, limit: rect.right,
+                ellipsis: ellipsis)
         case .manifests:
             guard let verdict = selectedManifestVerdict else { return }
             let verdictClass = VerdictClass(verdict.reason)
@@ -34,7 +36,7 @@ extension BrowserModel {
                 string: " \(verdictClass.glyph(unicode: theme.unicode)) \(repository)@\(verdict.digest.short) ",
                 x: rect.x,
                 y: rect.y, style: theme.style(verdictClass).adding(.bold))
-            buffer.write(verdict.reason.explanation, x: x, y: rect.y, limit: rect.right, ellipsis: ellipsis)
+            buffer.write(verdict.explanation, x: x, y: rect.y, limit: rect.right, ellipsis: ellipsis)
         }
     }
 

@@ -89,7 +89,7 @@ extension BrowserModel {
                     string: label, x: x, y: inner.y, style: candidate == format ? theme.focusedButton : theme.dim) + 1
         }
         var lines: [[(String, Style)]] = []
-        switch PolicyExport.from(draft) {
+        switch PolicyExport.from(draft.flags) {
         case .success(let export):
             for line in export.text(format, registry: configuration.registry).split(
                 separator: "\n", omittingEmptySubsequences: false)

@@ -41,6 +41,12 @@ extension BrowserModel {
             execution = nil
             overlay = nil
             flash = Flash("The deletion did not start: \(error)", kind: .warning)
+        case .policyRendered(let write):
+            receiveRendered(write)
+        case .policyWritten(let write):
+            receiveWritten(write)
+        case .policyWriteFailed(let error):
+            flash = Flash("The policy file was not written: \(error)", kind: .warning)
         case .planned(let result):
             planning.receive(result)
             if deleteWhenPlanned && !isPlanning {
@@ -120,7 +126,7 @@ extension BrowserModel {
 
     /// Scrolls each list so that its selected row is on screen.
     mutating func scrollIntoView() {
-        let layout = BrowserLayout(size: size, composing: composer != nil)
+        let layout = BrowserLayout(size: size, composerHeight: composerHeight)
         let repositories = visibleRepositories
         let repositoryIndex = selectedRepository.flatMap { repositories.firstIndex(of: $0) } ?? 0
         repositoryScroll = Self.scroll(

@@ -30,11 +30,13 @@ public struct BrowserModel: Sendable {
 
     // The policy and the plan.
     /// The composer's contents.
-    public internal(set) var draft: PolicyDraft
+    public internal(set) var draft: RetentionDraft
     /// What is wrong with the draft; empty when it is the policy in force.
     public internal(set) var draftErrors: [DraftError] = []
     /// The last valid policy; nil until there is one (then nothing is planned).
-    public internal(set) var policy: PurgePolicy?
+    public internal(set) var retention: RetentionPolicy?
+    /// The policy file being edited, as last read or written; nil without `--policy`.
+    public internal(set) var policyFile: PolicyFileSource?
     /// Tags marked by hand.
     public internal(set) var marks: [HandMark] = []
     /// The plan on screen and the newest one asked for; every change asks for a new one.
@@ -80,14 +82,15 @@ public struct BrowserModel: Sendable {
         self.size = size
         self.now = now
         self.draft = configuration.draft
+        policyFile = configuration.policyFile
         let validation = configuration.draft.validate()
-        policy = validation.policy
+        retention = validation.retention
         // Flags that were never given are not an error yet: the composer says what is missing when opened.
-        draftErrors = configuration.draft == PolicyDraft() ? [] : validation.errors
+        draftErrors = configuration.draft.isEmpty ? [] : validation.errors
         // Nothing is loaded yet, so this first plan is empty and cheap: made here, not sent out.
         let first = PlanRequest(
             generation: 0, inventory: Inventory(registry: configuration.registry, repositories: []),
-            policy: validation.policy ?? Self.emptyPolicy, now: now, marks: [])
+            retention: validation.retention ?? Self.emptyRetention, now: now, marks: [])
         planning = PlanState(first.make())
     }
 
@@ -97,13 +100,13 @@ public struct BrowserModel: Sendable {
     }
 
     /// A policy that selects nothing, so hand marks still work before any filter is typed.
-    static let emptyPolicy = PurgePolicy(filters: [], ago: nil)
+    static let emptyRetention = RetentionPolicy(PurgePolicy(filters: [], ago: nil))
 
     /// The key context: the overlay's, else the search line's, else the composer's, else browsing.
     public var context: KeyContext {
         if let overlay { return overlay.context }
         if searchInput != nil { return .search }
-        if composer != nil { return .composer }
+        if let composer { return composer.field == .rules ? .rules : .composer }
         return .browse
     }
 
@@ -136,7 +139,7 @@ public struct BrowserModel: Sendable {
     /// The request for a plan of the current state, numbered after every earlier one.
     mutating func planRequest() -> PlanRequest {
         PlanRequest(
-            generation: planning.nextGeneration(), inventory: inventory, policy: policy ?? Self.emptyPolicy, now: now,
-            marks: marks)
+            generation: planning.nextGeneration(), inventory: inventory, retention: retention ?? Self.emptyRetention,
+            now: now, marks: marks)
     }
 }

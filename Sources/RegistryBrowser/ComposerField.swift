@@ -1,5 +1,11 @@
-/// A field of the filter composer, in the order tab visits them.
+/// A field of the filter composer. `RetentionDraft.fields` gives the order tab visits them in.
 public enum ComposerField: Int, Sendable, CaseIterable, Hashable {
+    /// A policy file's list of rules: which one the other fields edit, and its place in the order.
+    case rules
+    /// A policy file rule's name.
+    case name
+    /// A policy file rule's action: keep or delete.
+    case action
     case filters
     case protect
     case ago
@@ -11,6 +17,9 @@ public enum ComposerField: Int, Sendable, CaseIterable, Hashable {
     /// The label shown in front of the field; also the flag it stands for.
     public var label: String {
         switch self {
+        case .rules: return "rules"
+        case .name: return "name"
+        case .action: return "action"
         case .filters: return "filter"
         case .protect: return "protect"
         case .ago: return "ago"
@@ -24,18 +33,11 @@ public enum ComposerField: Int, Sendable, CaseIterable, Hashable {
     /// Whether the field is an on/off switch rather than text.
     public var isToggle: Bool {
         switch self {
-        case .untagged, .untaggedOnly, .includeLocked: return true
+        case .action, .untagged, .untaggedOnly, .includeLocked: return true
         default: return false
         }
     }
 
-    /// The next field, wrapping around.
-    var next: ComposerField {
-        ComposerField(rawValue: (rawValue + 1) % Self.allCases.count) ?? .filters
-    }
-
-    /// The previous field, wrapping around.
-    var previous: ComposerField {
-        ComposerField(rawValue: (rawValue + Self.allCases.count - 1) % Self.allCases.count) ?? .filters
-    }
+    /// Whether the field holds typed text (the rule list holds neither text nor a switch).
+    public var isText: Bool { !isToggle && self != .rules }
 }

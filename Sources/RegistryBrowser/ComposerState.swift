@@ -4,9 +4,9 @@ public struct ComposerState: Sendable, Equatable {
     /// The focused text field's contents and cursor.
     public var input: TextInput
     /// The draft as it was when the composer opened.
-    public var original: PolicyDraft
+    public var original: RetentionDraft
 
-    public init(field: ComposerField, input: TextInput, original: PolicyDraft) {
+    public init(field: ComposerField, input: TextInput, original: RetentionDraft) {
         self.field = field
         self.input = input
         self.original = original

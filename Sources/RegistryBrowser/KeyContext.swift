@@ -5,6 +5,8 @@ public enum KeyContext: Sendable, Hashable, CaseIterable {
     case browse
     /// The filter composer.
     case composer
+    /// A policy file's rule list, the composer's first row.
+    case rules
     /// Typing a search in the focused list.
     case search
     /// The help overlay.
@@ -19,12 +21,15 @@ public enum KeyContext: Sendable, Hashable, CaseIterable {
     case result
     /// The policy as commands to copy.
     case export
+    /// The diff of a policy file write-back, before it is written.
+    case writePolicy
 
     /// The heading of this context's section in the help overlay.
     public var title: String {
         switch self {
         case .browse: return "Browsing"
         case .composer: return "Filter composer (f or :)"
+        case .rules: return "Policy rules (browse --policy FILE, then f)"
         case .search: return "Search (/)"
         case .help: return "Help"
         case .confirm: return "Delete confirmation (D)"
@@ -32,6 +37,7 @@ public enum KeyContext: Sendable, Hashable, CaseIterable {
         case .interrupt: return "Stop confirmation"
         case .result: return "Result"
         case .export: return "Export (e)"
+        case .writePolicy: return "Write the policy file (w)"
         }
     }
 

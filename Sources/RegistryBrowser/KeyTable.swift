@@ -3,7 +3,7 @@ import TUICore
 /// The one table of key bindings: dispatch, the footer hints and the help overlay all read it.
 public enum KeyTable {
     private static let everywhere = Set(KeyContext.allCases)
-    private static let lists: Set<KeyContext> = [.browse, .help, .result, .export]
+    private static let lists: Set<KeyContext> = [.browse, .help, .result, .export, .writePolicy]
 
     /// Every binding; the order is the order of the footer hints and of the help overlay.
     public static let bindings: [KeyBinding] = [
@@ -39,6 +39,27 @@ public enum KeyTable {
             [.escape, .left, .character("h")], .back, "back out: clear the search, return to the repositories",
             in: [.browse]),
         KeyBinding([.character("r"), .ctrl("r")], .refresh, "reload everything from the registry", in: [.browse]),
+        KeyBinding(
+            [.character("w")], .writePolicy,
+            "write the rules back to the policy file (browse --policy FILE); shows the diff first", hint: "write",
+            in: [.rules]),
+        KeyBinding(
+            [.character("w")], .writePolicy,
+            "write the rules back to the policy file (browse --policy FILE); shows the diff first", in: [.browse]),
+
+        // A policy file's rule list: the composer's first row.
+        KeyBinding([.up, .character("k")], .previousRule, "select the rule before", in: [.rules]),
+        KeyBinding([.down, .character("j")], .nextRule, "select the rule after", in: [.rules]),
+        KeyBinding([.character("a")], .addRule, "add a delete rule after the selected one", hint: "add", in: [.rules]),
+        KeyBinding(
+            [.character("d"), .character("x"), .delete], .removeRule, "remove the selected rule", hint: "remove",
+            in: [.rules]),
+        KeyBinding(
+            [.character("K")], .moveRuleUp, "move the selected rule up: earlier rules decide first", hint: "up",
+            in: [.rules]),
+        KeyBinding([.character("J")], .moveRuleDown, "move the selected rule down", hint: "down", in: [.rules]),
+        KeyBinding([.tab], .nextField, "edit the selected rule: its name, then its fields", hint: "edit", in: [.rules]),
+        KeyBinding([.backTab], .previousField, "previous field", in: [.rules]),
 
         // The composer: printable keys are typed into the focused field.
         KeyBinding([.tab, .down], .nextField, "next field", hint: "next field", in: [.composer]),
@@ -46,8 +67,10 @@ public enum KeyTable {
         KeyBinding(
             [.character(" ")], .toggleField, "switch on or off (in a text field, a space separates patterns)",
             hint: "toggle", in: [.composer]),
-        KeyBinding([.enter], .closeComposer, "keep the filter and close the composer", hint: "done", in: [.composer]),
-        KeyBinding([.escape], .cancelComposer, "undo this edit and close the composer", hint: "undo", in: [.composer]),
+        KeyBinding(
+            [.enter], .closeComposer, "keep the filter and close the composer", hint: "done", in: [.composer, .rules]),
+        KeyBinding(
+            [.escape], .cancelComposer, "undo this edit and close the composer", hint: "undo", in: [.composer, .rules]),
         KeyBinding([.left], .cursorLeft, "move the cursor left", in: [.composer]),
         KeyBinding([.right], .cursorRight, "move the cursor right", in: [.composer]),
         KeyBinding([.home, .ctrl("a")], .cursorHome, "cursor to the start of the field", in: [.composer]),
@@ -57,6 +80,7 @@ public enum KeyTable {
         KeyBinding([.delete], .deleteForward, "delete the character under the cursor", in: [.composer]),
         KeyBinding([.ctrl("u")], .clearField, "clear the field", in: [.composer, .search]),
         KeyBinding([.function(1)], .help, "show this help (? is typed: regexes use it)", hint: "help", in: [.composer]),
+        KeyBinding([.function(1), .character("?")], .help, "show this help", in: [.rules]),
 
         // Search.
         KeyBinding([.enter], .acceptSearch, "keep the search and go back to the list", hint: "keep", in: [.search]),
@@ -85,6 +109,13 @@ public enum KeyTable {
         // Export.
         KeyBinding([.tab, .right], .nextFormat, "next format", hint: "next format", in: [.export]),
         KeyBinding([.backTab, .left], .previousFormat, "previous format", in: [.export]),
+
+        // Writing a policy file back.
+        KeyBinding(
+            [.character("y"), .enter], .confirm, "write the file as the diff shows", hint: "write", in: [.writePolicy]),
+        KeyBinding(
+            [.character("n"), .escape], .cancel, "do not write: the rules stay edited in the browser", hint: "cancel",
+            in: [.writePolicy]),
 
         // Closing overlays.
         KeyBinding(

@@ -13,6 +13,10 @@ public enum Overlay: Sendable {
     case result(ExecutionResult, scroll: Int)
     /// The policy as a command to copy.
     case export(ExportFormat, scroll: Int)
+    /// A policy file's schedules to copy (the browser on `--policy FILE`).
+    case schedule(SchedulerFormat, scroll: Int)
+    /// The diff of a policy file write-back, waiting for y or n.
+    case writePolicy(PolicyWriteState)
 
     /// The key context while this overlay is shown.
     var context: KeyContext {
@@ -22,7 +26,8 @@ public enum Overlay: Sendable {
         case .progress: return .progress
         case .interrupt: return .interrupt
         case .result: return .result
-        case .export: return .export
+        case .export, .schedule: return .export
+        case .writePolicy: return .writePolicy
         }
     }
 }

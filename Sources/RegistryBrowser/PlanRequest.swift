@@ -9,14 +9,14 @@ public struct PlanRequest: Sendable {
     /// Counts up with every request; the model shows a result only if it is newer than the one shown.
     public var generation: Int
     public var inventory: Inventory
-    public var policy: PurgePolicy
+    public var retention: RetentionPolicy
     public var now: Date
     public var marks: [HandMark]
 
-    public init(generation: Int, inventory: Inventory, policy: PurgePolicy, now: Date, marks: [HandMark]) {
+    public init(generation: Int, inventory: Inventory, retention: RetentionPolicy, now: Date, marks: [HandMark]) {
         self.generation = generation
         self.inventory = inventory
-        self.policy = policy
+        self.retention = retention
         self.now = now
         self.marks = marks
     }
@@ -24,7 +24,7 @@ public struct PlanRequest: Sendable {
     /// Makes the plan and its totals. Pure, and slow on large inventories: never call it on the UI loop.
     /// `memo` carries regex verdicts between the plans of one session.
     public func make(memo: PlanMemo? = nil) -> PlanResult {
-        let plan = Planner.plan(inventory: inventory, policy: policy, now: now, marks: marks, memo: memo)
+        let plan = Planner.plan(inventory: inventory, retention: retention, now: now, marks: marks, memo: memo)
         return PlanResult(
             generation: generation, plan: plan, inventory: inventory, marks: marks,
             totals: PlanTotals(plan: plan, inventory: inventory))

@@ -3,7 +3,7 @@ import TUICore
 /// A column of a list pane: a heading, a width and an alignment.
 struct TableColumn: Equatable {
     enum Identifier: Equatable {
-        case glyph, name, digest, kind, tags, age, created, size, platforms, verdict, count, go, lock
+        case glyph, name, digest, kind, tags, age, created, size, platforms, verdict, count, go, lock, rule
     }
 
     var id: Identifier

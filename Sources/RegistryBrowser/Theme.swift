@@ -38,6 +38,9 @@ struct Theme: Sendable {
     let progressDone = Style(foreground: .green, attributes: .bold)
     let progressLeft = Style(foreground: .brightBlack, attributes: .dim)
     let cursor = Style(attributes: .reverse)
+    /// A diff's lines: removed red, added green (and `-`/`+` in front, for monochrome terminals).
+    let diffRemoved = Style(foreground: .red)
+    let diffAdded = Style(foreground: .green)
 
     /// The style of a row with this verdict.
     func style(_ verdict: VerdictClass) -> Style {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NcursesBackend
+import PolicyYAML
 import Purge
 import RegistryBrowser
 import RegistryClient
@@ -15,6 +16,11 @@ struct BrowseCommand: AsyncParsableCommand {
             Every keystroke in the composer re-plans what is loaded; rows are coloured by verdict. D deletes \
             what the plan shows after a confirmation that starts on Cancel; ? lists every key.
 
+            --policy FILE opens a retention policy file instead: the composer edits its rules (add, remove, \
+            reorder, edit one), the lists name the rule that decided each row, and w writes the rules back \
+            after showing the diff (unchanged lines and comments stay as they were). e then shows the \
+            file's schedules: a Kubernetes CronJob, a GitHub Actions workflow, a GitLab CI pipeline.
+
             --export FORMAT prints the policy as an acr purge command line (acr), a weekly az acr task \
             (az-task), a Terraform azurerm_container_registry_task block (terraform) or a crontab line \
             for regsweep purge (cron), without opening the browser.
@@ -23,11 +29,24 @@ struct BrowseCommand: AsyncParsableCommand {
               regsweep browse -r 127.0.0.1:5000
               regsweep browse -r R --filter 'my-app:^((?!prod|dev).)*$' --ago 0d --untagged
               regsweep browse -r R --read-only
+              regsweep browse --policy retention.yaml
               regsweep browse -r R --filter '.*:^((?!prod|dev).)*$' --untagged --ago 30d --export az-task
             """)
 
-    @OptionGroup var registry: RegistryOptions
+    @Option(
+        name: [.short, .customLong("registry")],
+        help: "The registry: HOST[:PORT]. Required unless the --policy file names one (-r wins over it).")
+    var registry: String?
+
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var policyOptions: PolicyOptions
+
+    @Option(
+        name: .customLong("policy"),
+        help: ArgumentHelp(
+            "A retention policy file (YAML) to edit and preview: its rules fill the composer; w writes them back.",
+            valueName: "file"))
+    var policyFile: String?
     @Flag(name: .customLong("read-only"), help: "Block every destructive action.") var readOnly = false
 
     @Option(
@@ -49,23 +68,40 @@ struct BrowseCommand: AsyncParsableCommand {
             let formats = ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--export takes one of \(formats) (got '\(export)')")
         }
+        if let registry { _ = try connection.endpoint(registry) }
+        if let policyFile {
+            try PolicySource.refuseFlags(policyOptions, with: policyFile)
+            if export != nil {
+                throw ValidationError(
+                    "--export prints a composed filter; for a policy file use regsweep policy export \(policyFile) --format …"
+                )
+            }
+            _ = try PolicySource.registry(commandLine: registry, file: try PolicySource.load(policyFile))
+        } else {
+            _ = try PolicySource.registry(commandLine: registry, file: nil)
+        }
     }
 
     func run() async throws {
+        let file = try policyFile.map(PolicySource.load)
+        let registryName = try PolicySource.registry(commandLine: registry, file: file)
         if let export, let format = ExportFormat(rawValue: export) {
-            print(try BrowseExport.text(draft: draft, format: format, registry: registry.registry))
+            print(try BrowseExport.text(draft: draft, format: format, registry: registryName))
             return
         }
         let draft = self.draft
         let readOnly = self.readOnly
-        try await registry.withClient { client in
-            try await Self.browse(client: client, draft: draft, readOnly: readOnly)
+        let source = file.map { PolicyFileSource(path: $0.path, text: $0.text, document: $0.document) }
+        try await connection.withClient(registry: registryName) { client in
+            try await Self.browse(client: client, draft: draft, policyFile: source, readOnly: readOnly)
         }
     }
 
     /// Opens the terminal and runs the session on the main actor, where curses lives.
     @MainActor
-    static func browse(client: RegistryClient, draft: PolicyDraft, readOnly: Bool) async throws {
+    static func browse(
+        client: RegistryClient, draft: PolicyDraft, policyFile: PolicyFileSource?, readOnly: Bool
+    ) async throws {
         let logPath = BrowseLog.defaultPath()
         let startSize = BrowseLog.size(of: logPath)
         try await NcursesTerminal.withTerminal { terminal in
@@ -77,9 +113,16 @@ struct BrowseCommand: AsyncParsableCommand {
                     Console.warn("messages were logged while the browser ran: see \(log.path)")
                 }
             }
-            let configuration = BrowserConfiguration(
-                registry: client.endpoint.name, user: client.credentials.username, readOnly: readOnly, draft: draft,
-                supportsUnicode: terminal.supportsUnicode)
+            let user = client.credentials.username
+            let configuration =
+                policyFile.map {
+                    BrowserConfiguration(
+                        registry: client.endpoint.name, user: user, readOnly: readOnly, policyFile: $0,
+                        supportsUnicode: terminal.supportsUnicode)
+                }
+                ?? BrowserConfiguration(
+                    registry: client.endpoint.name, user: user, readOnly: readOnly, draft: draft,
+                    supportsUnicode: terminal.supportsUnicode)
             let model = BrowserModel(configuration: configuration, size: terminal.size, now: Date())
             let program = BrowserProgram(model: model, backend: terminal)
             let effects = BrowseEffects(client: client, mailbox: BrowseMailbox(), cache: .standard())

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyYAML
 import Purge
 import RegistryBrowser
 import RegistryClient
@@ -61,6 +62,22 @@ final class BrowseEffects: @unchecked Sendable {
             await execute(request)
         case .stopExecution:
             stop.request()
+        case .renderPolicy(var write):
+            do {
+                write.text = try PolicyFile.rendered(
+                    write.document, path: write.path, original: write.original, origins: write.origins)
+                mailbox.post(.policyRendered(write))
+            } catch {
+                mailbox.post(.policyWriteFailed(error.problems.map(\.message).joined(separator: "; ")))
+            }
+        case .writePolicy(let write):
+            guard let text = write.text else { return }
+            do {
+                try PolicyFile.replace(path: write.path, with: text, expecting: write.original)
+                mailbox.post(.policyWritten(write))
+            } catch {
+                mailbox.post(.policyWriteFailed(error.problems.map(\.message).joined(separator: "; ")))
+            }
         case .quit, .suspend, .redraw:
             break
         }

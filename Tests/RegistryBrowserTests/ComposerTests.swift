@@ -64,19 +64,21 @@ struct ComposerTests {
         model.press(.ctrl("u"))
         model.type("30d")
         #expect(model.draftErrors.isEmpty)
-        #expect(model.policy?.ago.map { Int($0) } == 30 * 86_400)
+        #expect(model.retention?.singlePolicy?.ago.map { Int($0) } == 30 * 86_400)
     }
 
     @Test("tab and shift-tab (and the arrows) walk the fields in order, wrapping")
     func fieldOrder() {
         var model = BrowserFixture.model()
         model.press(.character("f"))
+        let flagFields: [ComposerField] = [.filters, .protect, .ago, .keep, .untagged, .untaggedOnly, .includeLocked]
         var visited: [ComposerField] = []
-        for _ in ComposerField.allCases {
-            visited.append(model.composer?.field ?? .filters)
+        for _ in flagFields {
+            visited.append(model.composer?.field ?? .rules)
             model.press(.tab)
         }
-        #expect(visited == ComposerField.allCases)
+        // The rule list, name and action are a policy file's: the flags' composer never visits them.
+        #expect(visited == flagFields)
         #expect(model.composer?.field == .filters)
         model.press(.backTab)
         #expect(model.composer?.field == .includeLocked)
@@ -92,17 +94,17 @@ struct ComposerTests {
         model.press(.character("f"), .tab, .tab, .tab, .tab)
         #expect(model.composer?.field == .untagged)
         model.press(.character(" "))
-        #expect(!model.draft.untagged)
+        #expect(!model.draft.flags.untagged)
         #expect(model.plan.manifestCount == 0)
         model.press(.character(" "))
         #expect(model.plan.manifestCount == 3)
         model.press(.tab, .character(" "))
-        #expect(model.draft.untaggedOnly)
+        #expect(model.draft.flags.untaggedOnly)
         #expect(model.draftErrors.first?.field == .untaggedOnly)
         #expect(model.plan.manifestCount == 3)
         model.press(.character(" "), .tab, .character(" "))
-        #expect(model.draft.includeLocked)
-        #expect(model.policy?.includeLocked == true)
+        #expect(model.draft.flags.includeLocked)
+        #expect(model.retention?.singlePolicy?.includeLocked == true)
         model.type("x")  // typing on a switch does nothing
         #expect(model.draftErrors.isEmpty)
     }
@@ -132,17 +134,17 @@ struct ComposerTests {
     func editing() {
         var model = BrowserFixture.model(draft: PolicyDraft(filters: ["a:b"], ago: "0d"))
         model.press(.character("f"), .home, .delete)
-        #expect(model.draft.filters == ":b")
+        #expect(model.draft.flags.filters == ":b")
         model.type("my-app")
         model.press(.end, .left, .right, .backspace)
         model.type(".*")
-        #expect(model.draft.filters == "my-app:.*")
+        #expect(model.draft.flags.filters == "my-app:.*")
         model.press(.ctrl("a"))
         model.type("x")
         model.press(.ctrl("e"))
-        #expect(model.composer?.input.cursor == model.draft.filters.count)
+        #expect(model.composer?.input.cursor == model.draft.flags.filters.count)
         model.press(.ctrl("u"))
-        #expect(model.draft.filters.isEmpty)
+        #expect(model.draft.flags.filters.isEmpty)
     }
 
     @Test("enter keeps the edit; esc restores the draft the composer opened with")
@@ -158,7 +160,7 @@ struct ComposerTests {
         #expect(model.plan.tagCount == 6)
         model.press(.escape)
         #expect(model.composer == nil)
-        #expect(model.draft.filters == "another-app:.*")
+        #expect(model.draft.flags.filters == "another-app:.*")
         #expect(model.plan.tagCount == 3)
     }
 
@@ -180,7 +182,7 @@ struct ComposerTests {
         var model = BrowserFixture.model()
         model.press(.character("f"))
         model.type("?")
-        #expect(model.draft.filters.hasSuffix("?"))
+        #expect(model.draft.flags.filters.hasSuffix("?"))
         model.press(.function(1))
         #expect(model.context == .help)
         model.press(.escape)

@@ -56,7 +56,7 @@ struct NavigationTests {
         model.press(.enter)
         #expect(model.selectedTag == "build-30")
         model.press(.pageDown)
-        let rows = BrowserLayout.itemRows(BrowserLayout(size: model.size, composing: false).list)
+        let rows = BrowserLayout.itemRows(BrowserLayout(size: model.size, composerHeight: 0).list)
         #expect(model.selectedTag == String(format: "build-%02d", 30 - rows))
         model.press(.end)
         #expect(model.selectedTag == "build-01")
@@ -180,7 +180,7 @@ struct NavigationTests {
     @Test("marks work before any filter: hand-picked tags form the plan")
     func marksWithoutPolicy() {
         var model = BrowserFixture.model(draft: PolicyDraft())
-        #expect(model.policy == nil)
+        #expect(model.retention?.singlePolicy == nil)
         #expect(model.plan.isEmpty)
         model.press(.enter, .down, .down, .character(" "))
         #expect(model.plan.tagCount == 1)

@@ -9,7 +9,7 @@ struct PlanSchedulerTests {
     static func request(_ generation: Int) -> PlanRequest {
         PlanRequest(
             generation: generation, inventory: Inventory(registry: "r", repositories: []),
-            policy: PurgePolicy(filters: [], ago: nil), now: BrowserFixture.now, marks: [])
+            retention: RetentionPolicy(PurgePolicy(filters: [], ago: nil)), now: BrowserFixture.now, marks: [])
     }
 
     @Test("three requests while one runs: only the newest of them runs next, then nothing")

@@ -100,7 +100,7 @@ struct PlanningTests {
             #expect(requests.count == 1)
             generations += requests.map(\.generation)
         }
-        #expect(model.draft.filters == "my-app:^((?!prod|dev).)*$xy")
+        #expect(model.draft.flags.filters == "my-app:^((?!prod|dev).)*$xy")
         #expect(model.composer?.input.text == "my-app:^((?!prod|dev).)*$xy")
         #expect(generations == generations.sorted() && Set(generations).count == 2)
         #expect(model.planning.requested == generations.last)
@@ -136,7 +136,7 @@ struct PlanningTests {
         }
         #expect(state.focus == .cancel)
         #expect(state.request.itemCount == 6)  // 3 tags and 3 manifests: 4.0.0 is excluded, m4 stays tagged
-        #expect(state.request.plan.policy == model.policy)
+        #expect(state.request.plan.policy == model.retention?.singlePolicy)
         #expect(state.request.plan.repositories.first { $0.name == "my-app" }?.tags.first?.reason == .excludedByHand)
     }
 
@@ -169,8 +169,8 @@ struct PlanningTests {
         model.press(.character("D"))
         #expect(model.context == .confirm)
         let other = PolicyDraft(filters: ["another-app:.*"], ago: "0d").validate().policy
-        #expect(other != nil && other != model.policy)
-        model.policy = other
+        #expect(other != nil && other != model.retention?.singlePolicy)
+        model.retention = other.map { RetentionPolicy($0) }
         #expect(model.press(.character("y")).isEmpty)
         #expect(model.execution == nil)
         #expect(model.overlay == nil)
@@ -259,7 +259,7 @@ struct PlanStateTests {
     static func result(_ generation: Int) -> PlanResult {
         PlanRequest(
             generation: generation, inventory: Inventory(registry: "r", repositories: []),
-            policy: PurgePolicy(filters: [], ago: nil), now: BrowserFixture.now, marks: []
+            retention: RetentionPolicy(PurgePolicy(filters: [], ago: nil)), now: BrowserFixture.now, marks: []
         ).make()
     }
 

@@ -75,7 +75,7 @@ struct PolicyDraftTests {
     @Test("invalid flags at start: nothing is planned and the error is shown")
     func invalidAtStart() {
         let model = BrowserFixture.model(draft: PolicyDraft(filters: ["my-app:["], ago: "0d"))
-        #expect(model.policy == nil)
+        #expect(model.retention?.singlePolicy == nil)
         #expect(model.plan.isEmpty)
         #expect(model.screen.contains("Filter error (filter): invalid regular expression"))
     }
