@@ -114,10 +114,11 @@ public struct RetentionDraft: Sendable, Equatable {
     /// Adds a delete rule after the selected one and selects it. It starts with `ago: 30d` and no
     /// filters, so the composer asks for the one thing it needs.
     public mutating func addRule() {
-        var number = rules.count + 1
+        let index = rules.isEmpty ? 0 : selected + 1
+        // Named by its place, `rule-2` for the second, unless that name is taken.
+        var number = index + 1
         while rules.contains(where: { $0.name == "rule-\(number)" }) { number += 1 }
         let rule = RuleDraft(name: "rule-\(number)", settings: PolicyDraft(ago: "30d"))
-        let index = rules.isEmpty ? 0 : selected + 1
         rules.insert(rule, at: index)
         selected = index
     }

@@ -200,4 +200,41 @@ import Testing
         #expect(PolicySourceLayout.trailingComment(##"  filters: ["a:\"#", 'it''s #x'] # why"##) == " # why")
         #expect(PolicySourceLayout.trailingComment("  name: a#b") == "")
     }
+
+    @Test func replacingAFileKeepsItsModeAndNeverOverwritesAnEditMadeElsewhere() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("retention.yaml").path
+        try Self.original.write(toFile: path, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        var edited = try base
+        edited.rules[1].keep = 5
+        let text = try PolicyFile.rendered(edited, path: path, original: Self.original, origins: nil)
+        try PolicyFile.replace(path: path, with: text, expecting: Self.original)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["retention.yaml"])
+        // Someone edits the file meanwhile: the next write refuses, and the file keeps their edit.
+        let theirs = text + "# theirs\n"
+        try theirs.write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: PolicyFileError.self) {
+            try PolicyFile.replace(path: path, with: Self.original, expecting: text)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == theirs)
+        do {
+            try PolicyFile.replace(path: path, with: Self.original, expecting: text)
+        } catch {
+            #expect(error.lines.first?.contains("it changed on disk since regsweep read it") == true)
+        }
+    }
+
+    @Test func aRenderedTextIsCheckedToReadBackAsItsRules() throws {
+        var edited = try base
+        edited.rules[0].filters = ["'quoted':x", "a:\\d+ #no comment"]
+        let text = try PolicyFile.rendered(edited, path: "p.yaml", original: Self.original, origins: nil)
+        #expect(document(text) == edited)
+        #expect(text.contains(#"    filters: ["'quoted':x", 'a:\d+ #no comment']"#))
+    }
 }
