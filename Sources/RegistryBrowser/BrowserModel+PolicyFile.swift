@@ -61,7 +61,9 @@ extension BrowserModel {
     var headerPolicyText: String {
         if let policyFile {
             let count = BrowserFormat.count(draft.rules.count, "rule")
-            return "policy: \(policyFile.path) (\(count)\(hasUnsavedRules ? ", edited: w writes" : ""))"
+            // The file's name only: the header has little room, and the diff's title has the whole path.
+            let name = policyFile.path.split(separator: "/").last.map(String.init) ?? policyFile.path
+            return "policy: \(name) (\(count)\(hasUnsavedRules ? ", edited: w writes" : ""))"
         }
         return retention?.singlePolicy.map { "policy: \($0.flagSummary)" } ?? "policy: none yet (f composes one)"
     }

@@ -284,6 +284,62 @@ struct BrowserEndToEndTests {
         }
     }
 
+    static let policyText = """
+        # Retention for the article's registry.
+        protect: ['.*:^prod$']        # production stays
+        rules:
+          # Whatever is called dev stays.
+          - name: keep-dev
+            action: keep
+            filters: ['.*:^dev$']
+          - name: old
+            filters: ['my-app:.*']
+            ago: 0d
+            untagged: true
+
+        """
+
+    @Test("--policy: edit a rule in the composer, see the plan follow with each row's rule, w writes it with a diff")
+    func editAndWritePolicy() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("regsweep-policy-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("retention.yaml").path
+        try Self.policyText.write(toFile: path, atomically: true, encoding: .utf8)
+        try await TestRegistry.with(.none) { registry in
+            try await registry.seedArticleScenario()
+            try await BrowserTmux.with(["browse", "-r", registry.host, "--policy", path], width: 120, height: 32) {
+                tmux in
+                try await tmux.wait(for: "Plan: 4 tags and 3 manifests to delete in 1 repository")
+                try await tmux.press("j", "Enter")
+                let tags = try await tmux.wait(for: "Tags of my-app (6)")
+                #expect(tags.contains("RULE"))
+                let rows = Self.tagRows(tags, tags: Self.allMyApp)
+                #expect(rows["1.0.0"]?.contains(" old ") == true, "\(tags)")
+                #expect(rows["dev"]?.contains(" keep-dev ") == true, "\(tags)")
+                // f opens on the rule list; j selects 'old', tab tab tab reaches its filters.
+                try await tmux.press("f")
+                try await tmux.wait(for: "Policy rules (live preview)")
+                try await tmux.press("j", "Tab", "Tab", "Tab", "C-u")
+                try await tmux.type(".*:.*")
+                try await tmux.wait(for: "Plan: 6 tags")
+                try await tmux.press("Enter")
+                try await tmux.wait(for: "edited: w writes")
+                try await tmux.press("w")
+                let diff = try await tmux.wait(for: "y writes, n or esc does not")
+                #expect(diff.contains("-    filters: ['my-app:.*']"), "\(diff)")
+                #expect(diff.contains("+    filters: ['.*:.*']"), "\(diff)")
+                try await tmux.press("y")
+                try await tmux.wait(for: "Review it with git diff.")
+                try await tmux.press("q")
+                try await tmux.wait(for: "EXIT:0")
+            }
+        }
+        // Only the edited line changed: the comments, quotes and order are as they were.
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written == Self.policyText.replacingOccurrences(of: "['my-app:.*']", with: "['.*:.*']"))
+    }
+
     @Test("--export prints the policy without opening the browser")
     func export() async throws {
         try await CLI.with { cli in
