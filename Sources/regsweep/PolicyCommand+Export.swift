@@ -65,7 +65,39 @@ extension PolicyCommand {
                 valueName: "secret"))
         var secret: String?
 
+        @Flag(
+            name: .customLong("plain-http"),
+            help: "Each run speaks plain HTTP to the registry (a registry without TLS on a private network).")
+        var plainHTTP = false
+
+        @Option(
+            name: .customLong("ca-cert"),
+            help: ArgumentHelp(
+                "CI formats: a PEM file of CA certificates in the repository, for a registry with a private CA.",
+                valueName: "path"))
+        var caCert: String?
+
+        @Option(help: ArgumentHelp("Requests in flight at once, for each run.", valueName: "n"))
+        var concurrency: Int?
+
+        /// The connection flags each scheduled run passes to `regsweep purge`.
+        var connectionFlags: [String] {
+            (plainHTTP ? ["--plain-http"] : []) + (caCert.map { ["--ca-cert", Self.repositoryPath($0)] } ?? [])
+                + (concurrency.map { ["--concurrency", String($0)] } ?? [])
+        }
+
         func validate() throws {
+            if let concurrency, concurrency < 1 {
+                throw ValidationError("--concurrency must be 1 or more (got \(concurrency))")
+            }
+            if caCert != nil, format == .k8sCronJob {
+                throw ValidationError(
+                    "--ca-cert names a file in the repository, which a CronJob does not have: build the CA into "
+                        + "the image's trust store (--image) instead")
+            }
+            if plainHTTP, caCert != nil {
+                throw ValidationError("--plain-http and --ca-cert exclude each other: plain HTTP has no certificates")
+            }
             if let registry {
                 do {
                     _ = try RegistryEndpoint.parse(registry, plainHTTP: false, hasCACertificate: false)
@@ -97,7 +129,8 @@ extension PolicyCommand {
                 policyPath: Self.repositoryPath(file), policyText: text, registry: registry,
                 policyRegistry: policy.registry,
                 image: image,
-                schedule: schedule, name: name, namespace: namespace, secret: secret ?? SchedulerExport.defaultSecret)
+                schedule: schedule, name: name, namespace: namespace, secret: secret ?? SchedulerExport.defaultSecret,
+                connectionFlags: connectionFlags)
             let problems = export.problems(for: format)
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
             Console.write(Console.safe(export.text(format)), to: STDOUT_FILENO)

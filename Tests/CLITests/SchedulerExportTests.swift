@@ -233,6 +233,33 @@ import Testing
         #expect(purgeCalls == [["purge", "--policy", path, "-r", "other.example"]])
     }
 
+    @Test func connectionFlagsReachEveryScheduledRun() async throws {
+        let checkout = try Checkout(path: "retention.yaml")
+        defer { checkout.remove() }
+        let export = try await checkout.regsweep([
+            "policy", "export", "retention.yaml", "--format", "gitlab-ci", "--ca-cert", "./certs/ca.pem",
+            "--concurrency", "4",
+        ])
+        #expect(export.status == 0, "\(export.summary)")
+        let file = try checkout.write("gitlab-ci.yml", export.stdoutText)
+        let validation = try await Validators.run("check-jsonschema", ["--builtin-schema", "vendor.gitlab-ci", file])
+        #expect(validation.status == 0, "\(validation.summary)\n\(export.stdoutText)")
+        // The scheduled purge and the merge request's dry run both carry them.
+        let runs = export.stdoutText.components(
+            separatedBy: "--policy 'retention.yaml' --ca-cert 'certs/ca.pem' --concurrency '4'")
+        #expect(runs.count == 3, "\(export.stdoutText)")
+        let plain = try await checkout.regsweep([
+            "policy", "export", "retention.yaml", "--format", "k8s-cronjob", "--plain-http",
+        ])
+        #expect(plain.status == 0, "\(plain.summary)")
+        #expect(plain.stdoutText.contains("                - '--plain-http'"), "\(plain.stdoutText)")
+        let caInCluster = try await checkout.regsweep([
+            "policy", "export", "retention.yaml", "--format", "k8s-cronjob", "--ca-cert", "ca.pem",
+        ])
+        #expect(caInCluster.status == 64)
+        #expect(caInCluster.stderrText.contains("build the CA into the image's trust store"), "\(caInCluster.summary)")
+    }
+
     @Test func whatCannotBeScheduledIsRefused() async throws {
         let checkout = try Checkout(path: "retention.yaml", text: "rules:\n  - {name: a, filters: ['a:b'], ago: 0d}\n")
         defer { checkout.remove() }
