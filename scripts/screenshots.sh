@@ -251,6 +251,35 @@ typed "["
 wait_for "invalid regular expression"
 shot composer-error
 
+echo "A policy file in the composer, and its write-back diff…"
+cat > "$work/retention.yaml" <<'YAML'
+# Retention for the demo registry: reviewed in pull requests.
+protect: ['.*:^prod$']               # production stays
+rules:
+  - name: releases
+    action: keep
+    filters: ['.*:^[0-9]+\.[0-9]+\.[0-9]+$']
+  - name: ci
+    filters: ['ci-builds:.*']
+    ago: 14d
+    keep: 10
+    untagged: true
+  - name: dev
+    filters: ['.*:^dev$']
+    ago: 0d
+YAML
+start -- --policy "$work/retention.yaml"
+wait_for "Repositories (6)" "listing"
+open_my_app
+wait_for "Tags of my-app (6)" "loading"
+keys f j j
+wait_for " 3 dev delete "
+shot policy-editor
+keys Tab Tab Space Enter w
+wait_for "y writes, n or esc does not"
+shot policy-diff
+keys n
+
 echo "Without colour, and without Unicode…"
 start NO_COLOR=1 -- "${article[@]}"
 wait_for "Plan: 4 tags and 3 manifests"

@@ -225,7 +225,28 @@ private struct LayoutWriter {
             result += leading + keyLines
         }
         let own = Set(source.keys.map(\.name))
-        for key in source.keys {
+        // Keys the rule did not have: needed when the value differs from what the rule had without
+        // them (the default, or what a merge key gave it). Each goes after the last of the rule's
+        // keys that comes before it in the usual order, so `action` lands under `name`.
+        let added = PolicyWriter.ruleKeys.filter { key in
+            guard !own.contains(key), allowed.contains(key), !PolicyWriter.sameValue(key, rule, before) else {
+                return false
+            }
+            if key == "ago" && rule.ago == nil { return false }
+            return !(key == "filters" && rule.filters.isEmpty && rule.action == .delete)
+        }
+        func order(_ key: String) -> Int { PolicyWriter.ruleKeys.firstIndex(of: key) ?? -1 }
+        func anchor(_ key: String) -> Int {
+            source.keys.lastIndex { order($0.name) >= 0 && order($0.name) < order(key) } ?? -1
+        }
+        func addNew(after index: Int) {
+            for key in added where anchor(key) == index {
+                add(PolicyWriter.keyLines(key, rule: rule, indent: source.keyIndent, blockListIndent: nil))
+            }
+        }
+        addNew(after: -1)
+        for (index, key) in source.keys.enumerated() {
+            defer { addNew(after: index) }
             if key.name == "<<" || !PolicyFileParser.ruleKeys.contains(key.name) {
                 add(key.span.lines, leading: key.span.leading)
                 continue
@@ -241,14 +262,6 @@ private struct LayoutWriter {
                 written[0] += PolicySourceLayout.trailingComment(line)
             }
             add(written, leading: key.span.leading)
-        }
-        for key in PolicyWriter.ruleKeys where !own.contains(key) && allowed.contains(key) {
-            // A key the rule did not have: needed when the value differs from what the rule had
-            // without it (the default, or what a merge key gave it).
-            guard !PolicyWriter.sameValue(key, rule, before) else { continue }
-            if key == "ago" && rule.ago == nil { continue }
-            if key == "filters" && rule.filters.isEmpty && rule.action == .delete { continue }
-            add(PolicyWriter.keyLines(key, rule: rule, indent: source.keyIndent, blockListIndent: nil))
         }
         return result
     }

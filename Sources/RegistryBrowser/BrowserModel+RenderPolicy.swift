@@ -10,9 +10,8 @@ extension BrowserModel {
         var lines: [[(String, Style)]] = []
         let removed = state.diff.filter { $0.kind == .removed }.count
         let added = state.diff.filter { $0.kind == .added }.count
-        lines.append([
-            ("\(added) lines added, \(removed) removed; unchanged lines and comments stay as they are.", theme.bold)
-        ])
+        let counts = "\(BrowserFormat.count(added, "line")) added, \(removed) removed"
+        lines.append([(counts + "; unchanged lines and comments stay as they are.", theme.bold)])
         lines.append([])
         for line in state.diff {
             let style: Style

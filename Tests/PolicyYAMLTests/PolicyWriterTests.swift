@@ -134,6 +134,8 @@ import Testing
         let diff = changes(from: Self.original, to: write(edited))
         #expect(diff.removed == ["    ago: 3d"])
         #expect(diff.added == ["    action: keep"])
+        // Where `action` belongs: under the name.
+        #expect(write(edited).contains("  - name: nightly\n    action: keep\n    filters:\n"))
     }
 
     @Test func switchesAndProtectChangesAreWrittenWhereTheyBelong() throws {
