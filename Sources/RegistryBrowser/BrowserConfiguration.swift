@@ -14,6 +14,9 @@ public struct BrowserConfiguration: Sendable {
     public var policyFile: PolicyFileSource?
     /// Whether the terminal can show Unicode box drawing and symbols.
     public var supportsUnicode: Bool
+    /// The connection flags this session was started with that a scheduled run needs too
+    /// (`--plain-http`, `--ca-cert PATH`), for the schedules `e` shows.
+    public var connectionFlags: [String] = []
 
     public init(
         registry: String, user: String? = nil, readOnly: Bool = false, draft: PolicyDraft = PolicyDraft(),

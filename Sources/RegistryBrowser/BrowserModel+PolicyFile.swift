@@ -81,7 +81,7 @@ extension BrowserModel {
         let export = SchedulerExport(
             policyPath: policyFile.path, policyText: policyFile.text,
             registry: policyFile.document.registry == configuration.registry ? nil : configuration.registry,
-            policyRegistry: policyFile.document.registry)
+            policyRegistry: policyFile.document.registry, connectionFlags: configuration.connectionFlags)
         let problems = export.problems(for: format)
         if !problems.isEmpty {
             for problem in problems { lines.append([("  \(problem)", theme.error)]) }

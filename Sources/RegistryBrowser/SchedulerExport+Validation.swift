@@ -19,6 +19,11 @@ extension SchedulerExport {
         }
         switch format {
         case .k8sCronJob:
+            if connectionFlags.contains("--ca-cert") {
+                problems.append(
+                    "--ca-cert names a file in the repository, which a CronJob does not have: build the CA into "
+                        + "the image's trust store (--image) instead")
+            }
             if let namespace, !Self.isLabel(namespace, maximum: 63) {
                 problems.append("--namespace must be a Kubernetes namespace name: lowercase letters, digits and '-'")
             }

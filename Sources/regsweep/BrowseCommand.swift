@@ -23,7 +23,9 @@ struct BrowseCommand: AsyncParsableCommand {
 
             --export FORMAT prints the policy as an acr purge command line (acr), a weekly az acr task \
             (az-task), a Terraform azurerm_container_registry_task block (terraform) or a crontab line \
-            for regsweep purge (cron), without opening the browser.
+            for regsweep purge (cron), without opening the browser. With --policy FILE it prints the \
+            file's schedule instead: k8s-cronjob, github-actions or gitlab-ci, as `regsweep policy export` \
+            does with its defaults.
 
             Examples:
               regsweep browse -r 127.0.0.1:5000
@@ -52,7 +54,8 @@ struct BrowseCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("export"),
         help: ArgumentHelp(
-            "Print the policy as acr, az-task, terraform or cron, without opening the browser.", valueName: "format"))
+            "Print the policy as acr, az-task, terraform or cron (with --policy: k8s-cronjob, github-actions, gitlab-ci), without opening the browser.",
+            valueName: "format"))
     var export: String?
 
     /// The composer's contents from the flags, valid or not: the browser shows what is wrong inline.
@@ -64,16 +67,22 @@ struct BrowseCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if let export, ExportFormat(rawValue: export) == nil {
+        let schedulers = SchedulerFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        if let export, ExportFormat(rawValue: export) == nil, SchedulerFormat(rawValue: export) == nil {
             let formats = ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--export takes one of \(formats) (got '\(export)')")
+            throw ValidationError("--export takes one of \(formats) (with --policy: \(schedulers)) (got '\(export)')")
         }
         if let registry { _ = try connection.endpoint(registry) }
+        if let export, SchedulerFormat(rawValue: export) != nil, policyFile == nil {
+            throw ValidationError(
+                "--export \(export) schedules a policy file: add --policy FILE (browse --policy FILE writes one with w)"
+            )
+        }
         if let policyFile {
             try PolicySource.refuseFlags(policyOptions, with: policyFile)
-            if export != nil {
+            if let export, ExportFormat(rawValue: export) != nil {
                 throw ValidationError(
-                    "--export prints a composed filter; for a policy file use regsweep policy export \(policyFile) --format …"
+                    "--export \(export) prints one filter's command; a policy file is scheduled with --export \(schedulers)"
                 )
             }
             _ = try PolicySource.registry(commandLine: registry, file: try PolicySource.load(policyFile))
@@ -89,18 +98,28 @@ struct BrowseCommand: AsyncParsableCommand {
             print(try BrowseExport.text(draft: draft, format: format, registry: registryName))
             return
         }
+        if let export, let format = SchedulerFormat(rawValue: export), let file {
+            let schedule = SchedulerExport(
+                policyPath: PolicyCommand.Export.repositoryPath(file.path), policyText: file.text, registry: registry,
+                policyRegistry: file.registry, connectionFlags: connection.scheduledFlags)
+            try PolicyCommand.Export.print(schedule, format: format, policy: file)
+            return
+        }
         let draft = self.draft
         let readOnly = self.readOnly
         let source = file.map { PolicyFileSource(path: $0.path, text: $0.text, document: $0.document) }
+        let flags = connection.scheduledFlags
         try await connection.withClient(registry: registryName) { client in
-            try await Self.browse(client: client, draft: draft, policyFile: source, readOnly: readOnly)
+            try await Self.browse(
+                client: client, draft: draft, policyFile: source, readOnly: readOnly, connectionFlags: flags)
         }
     }
 
     /// Opens the terminal and runs the session on the main actor, where curses lives.
     @MainActor
     static func browse(
-        client: RegistryClient, draft: PolicyDraft, policyFile: PolicyFileSource?, readOnly: Bool
+        client: RegistryClient, draft: PolicyDraft, policyFile: PolicyFileSource?, readOnly: Bool,
+        connectionFlags: [String]
     ) async throws {
         let logPath = BrowseLog.defaultPath()
         let startSize = BrowseLog.size(of: logPath)
@@ -114,7 +133,7 @@ struct BrowseCommand: AsyncParsableCommand {
                 }
             }
             let user = client.credentials.username
-            let configuration =
+            var configuration =
                 policyFile.map {
                     BrowserConfiguration(
                         registry: client.endpoint.name, user: user, readOnly: readOnly, policyFile: $0,
@@ -123,6 +142,7 @@ struct BrowseCommand: AsyncParsableCommand {
                 ?? BrowserConfiguration(
                     registry: client.endpoint.name, user: user, readOnly: readOnly, draft: draft,
                     supportsUnicode: terminal.supportsUnicode)
+            configuration.connectionFlags = connectionFlags
             let model = BrowserModel(configuration: configuration, size: terminal.size, now: Date())
             let program = BrowserProgram(model: model, backend: terminal)
             let effects = BrowseEffects(client: client, mailbox: BrowseMailbox(), cache: .standard())

@@ -43,6 +43,14 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("retry-base-delay"), help: .hidden)
     var retryBaseDelay = 200
 
+    /// The flags a scheduled run of the same registry needs (`--plain-http`, `--ca-cert`, a
+    /// `--concurrency` that is not the default), for the scheduler exports.
+    var scheduledFlags: [String] {
+        (plainHTTP ? ["--plain-http"] : [])
+            + (caCert.map { ["--ca-cert", PolicyCommand.Export.repositoryPath($0)] } ?? [])
+            + (concurrency == 8 ? [] : ["--concurrency", String(concurrency)])
+    }
+
     func validate() throws {
         guard (1...64).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 64 (got \(concurrency))")

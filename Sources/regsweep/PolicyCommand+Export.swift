@@ -90,11 +90,6 @@ extension PolicyCommand {
             if let concurrency, concurrency < 1 {
                 throw ValidationError("--concurrency must be 1 or more (got \(concurrency))")
             }
-            if caCert != nil, format == .k8sCronJob {
-                throw ValidationError(
-                    "--ca-cert names a file in the repository, which a CronJob does not have: build the CA into "
-                        + "the image's trust store (--image) instead")
-            }
             if plainHTTP, caCert != nil {
                 throw ValidationError("--plain-http and --ca-cert exclude each other: plain HTTP has no certificates")
             }
@@ -117,20 +112,18 @@ extension PolicyCommand {
 
         func run() async throws {
             let policy = try PolicySource.load(file)
-            // A scheduled run with no registry would fail every time: say so now.
-            _ = try PolicySource.registry(commandLine: registry, file: policy)
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
-            }
             let export = SchedulerExport(
-                policyPath: Self.repositoryPath(file), policyText: text, registry: registry,
+                policyPath: Self.repositoryPath(file), policyText: policy.text, registry: registry,
                 policyRegistry: policy.registry,
                 image: image,
                 schedule: schedule, name: name, namespace: namespace, secret: secret ?? SchedulerExport.defaultSecret,
                 connectionFlags: connectionFlags)
+            try Self.print(export, format: format, policy: policy)
+        }
+
+        /// Prints the export after the checks a scheduled run would otherwise fail on every time.
+        static func print(_ export: SchedulerExport, format: SchedulerFormat, policy: PolicyFile) throws {
+            _ = try PolicySource.registry(commandLine: export.registry, file: policy)
             let problems = export.problems(for: format)
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
             Console.write(Console.safe(export.text(format)), to: STDOUT_FILENO)

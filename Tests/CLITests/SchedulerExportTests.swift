@@ -260,6 +260,28 @@ import Testing
         #expect(caInCluster.stderrText.contains("build the CA into the image's trust store"), "\(caInCluster.summary)")
     }
 
+    @Test func browseExportsAPolicyFilesScheduleAsPolicyExportDoes() async throws {
+        let checkout = try Checkout(path: "retention.yaml")
+        defer { checkout.remove() }
+        for format in ["k8s-cronjob", "github-actions", "gitlab-ci"] {
+            let browse = try await checkout.regsweep([
+                "browse", "--policy", "retention.yaml", "--export", format, "--plain-http",
+            ])
+            let export = try await checkout.regsweep([
+                "policy", "export", "retention.yaml", "--format", format, "--plain-http",
+            ])
+            #expect(browse.status == 0, "\(browse.summary)")
+            #expect(browse.stdoutText == export.stdoutText)
+            #expect(browse.stdoutText.contains("--plain-http"))
+        }
+        let noFile = try await checkout.regsweep(["browse", "-r", "r.example", "--export", "gitlab-ci"])
+        #expect(noFile.status == 64)
+        #expect(noFile.stderrText.contains("schedules a policy file: add --policy FILE"), "\(noFile.summary)")
+        let oneFilter = try await checkout.regsweep(["browse", "--policy", "retention.yaml", "--export", "acr"])
+        #expect(oneFilter.status == 64)
+        #expect(oneFilter.stderrText.contains("a policy file is scheduled with --export k8s-cronjob"))
+    }
+
     @Test func whatCannotBeScheduledIsRefused() async throws {
         let checkout = try Checkout(path: "retention.yaml", text: "rules:\n  - {name: a, filters: ['a:b'], ago: 0d}\n")
         defer { checkout.remove() }
