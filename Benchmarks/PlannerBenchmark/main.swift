@@ -17,7 +17,7 @@ func repository(_ name: String, count: Int) -> RepositoryInventory {
             mediaType: MediaType.ociLayerGzip, digest: Digest.sha256(of: Data("layer-\(name)-\(number)".utf8)),
             size: 1000)
         inventory.manifests[digest] = ManifestRecord(
-            digest: digest, mediaType: MediaType.ociManifest, kind: .image, body: Data(count: 500), totalSize: 1500,
+            digest: digest, mediaType: MediaType.ociManifest, kind: .image, bodySize: 500, totalSize: 1500,
             blobs: [layer],
             time: TagTime(date: start.addingTimeInterval(Double(number) * 86400), source: .configCreated))
         inventory.tags[String(format: "build-%05d", number)] = digest

@@ -6,8 +6,10 @@ public struct ManifestRecord: Sendable {
     public var digest: Digest
     public var mediaType: String
     public var kind: ManifestKind
-    /// The manifest's own bytes: the journal stores them so `restore` can put them back.
-    public var body: Data
+    /// The size of the manifest's own bytes. The bytes are not kept: at 100,000 manifests they
+    /// would be most of an inventory's memory, and the journal reads them from the content cache
+    /// (or the registry) only for what it deletes (`ManifestBytes`).
+    public var bodySize: Int
     /// Bytes of the manifest plus, for images, its config and layers.
     public var totalSize: Int64
     /// Layer and config blobs, for the space estimate.
@@ -28,7 +30,7 @@ public struct ManifestRecord: Sendable {
     public var lock: LockState = .none
 
     public init(
-        digest: Digest, mediaType: String, kind: ManifestKind, body: Data = Data(), totalSize: Int64 = 0,
+        digest: Digest, mediaType: String, kind: ManifestKind, bodySize: Int = 0, totalSize: Int64 = 0,
         blobs: [Descriptor] = [], platforms: [Platform] = [], children: [Digest] = [], subject: Digest? = nil,
         artifactType: String? = nil, time: TagTime = .unknown, labels: [String: String] = [:],
         annotations: [String: String] = [:], referrers: [Digest] = []
@@ -36,7 +38,7 @@ public struct ManifestRecord: Sendable {
         self.digest = digest
         self.mediaType = mediaType
         self.kind = kind
-        self.body = body
+        self.bodySize = bodySize
         self.totalSize = totalSize
         self.blobs = blobs
         self.platforms = platforms

@@ -312,7 +312,7 @@ public struct InventoryLoader: Sendable {
             cache.write(digest, body: manifest.body, mediaType: manifest.mediaType)
         }
         var record = ManifestRecord(
-            digest: digest, mediaType: manifest.mediaType, kind: manifest.kind, body: manifest.body,
+            digest: digest, mediaType: manifest.mediaType, kind: manifest.kind, bodySize: manifest.body.count,
             totalSize: manifest.totalSize, blobs: (manifest.config.map { [$0] } ?? []) + manifest.layers,
             platforms: manifest.manifests.compactMap(\.platform), children: manifest.manifests.map(\.digest),
             subject: manifest.subject?.digest, artifactType: manifest.artifactType, annotations: manifest.annotations)

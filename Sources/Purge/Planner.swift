@@ -223,7 +223,7 @@ public enum Planner {
             }
             for (digest, record) in repository.manifests {
                 if deleted.contains(digest) {
-                    bodies += Int64(record.body.count)
+                    bodies += Int64(record.bodySize)
                     for blob in record.blobs { deletedBlobs[blob.digest] = blob.size }
                 } else {
                     for blob in record.blobs { keptBlobs.insert(blob.digest) }

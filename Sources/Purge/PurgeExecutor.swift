@@ -19,12 +19,19 @@ public struct PurgeExecutor: Sendable {
     /// Deletions in flight at once within a phase of a repository (the client's concurrency limit
     /// bounds the requests in any case).
     public let parallelism: Int
+    /// Where the journal finds the bytes of what it records: the cache the load filled, else the
+    /// registry.
+    let bytes: ManifestBytes
 
-    public init(client: RegistryClient, journal: Journal?, stop: StopSignal? = nil, parallelism: Int = 8) {
+    public init(
+        client: RegistryClient, journal: Journal?, stop: StopSignal? = nil, parallelism: Int = 8,
+        cache: ContentCache = .disabled
+    ) {
         self.client = client
         self.journal = journal
         self.stop = stop
         self.parallelism = max(1, parallelism)
+        bytes = ManifestBytes(client: client, cache: cache)
     }
 
     public func execute(
@@ -95,8 +102,9 @@ public struct PurgeExecutor: Sendable {
             let end: PhaseEnd
             if phase == .singleTags {
                 end = await runChunks(
-                    decision.singleTags, run: run,
-                    entry: { entry(repository, digest: $0.digest, operation: .tag, tags: [$0.tag]) },
+                    decision.singleTags, run: run, repository: name,
+                    digest: \.digest,
+                    entry: { entry(repository, digest: $0.digest, manifest: $1, operation: .tag, tags: [$0.tag]) },
                     send: { [client] item in
                         // `--include-locked` (only then is a locked tag planned): unlock, then delete.
                         if repository.lock(ofTag: item.tag).isLocked {
@@ -113,7 +121,7 @@ public struct PurgeExecutor: Sendable {
             } else {
                 let seen = current ?? [:]
                 end = await runChunks(
-                    decision.manifestsToGo.filter { DeletionPhase.of($0) == phase }, run: run,
+                    decision.manifestsToGo.filter { DeletionPhase.of($0) == phase }, run: run, repository: name,
                     before: { chunk in
                         // The phase's re-check is as old as the phase: a tag pushed since onto a
                         // manifest still to go would be deleted with it. After each chunk is journaled
@@ -124,9 +132,11 @@ public struct PurgeExecutor: Sendable {
                         await stillToGo(
                             chunk, repository: repository, plan: run.remainingPlan(repository), seen: seen, run: run)
                     },
+                    digest: \.digest,
                     entry: {
                         entry(
-                            repository, digest: $0.digest, operation: .manifest, tags: decision.tagsOf[$0.digest] ?? [])
+                            repository, digest: $0.digest, manifest: $1, operation: .manifest,
+                            tags: decision.tagsOf[$0.digest] ?? [])
                     },
                     send: { [client] manifest in
                         // A locked manifest, or one with locked tags, is planned only with
@@ -172,20 +182,46 @@ public struct PurgeExecutor: Sendable {
     }
 
     /// Deletes `items` concurrently, a chunk of `parallelism` at a time: the chunk's journal
-    /// entries are synced in one write first, and a stop takes effect between chunks. `settle`
-    /// records each result and returns why the repository must stop, if it must.
+    /// entries are synced in one write first, and a stop takes effect between chunks. An item
+    /// whose manifest bytes cannot be read is not deleted (the journal could not put it back).
+    /// `settle` records each result and returns why the repository must stop, if it must.
     private func runChunks<Item: Sendable>(
-        _ items: [Item], run: RepositoryRun, before: (([Item]) async -> [Item]?)? = nil,
-        entry: (Item) -> JournalEntry, send: @escaping @Sendable (Item) async throws -> Void,
-        settle: (Item, Result<Void, any Error>) async -> String?
+        _ items: [Item], run: RepositoryRun, repository: String, before: (([Item]) async -> [Item]?)? = nil,
+        digest: (Item) -> Digest, entry: (Item, Data) -> JournalEntry,
+        send: @escaping @Sendable (Item) async throws -> Void, settle: (Item, Result<Void, any Error>) async -> String?
     ) async -> PhaseEnd {
-        for planned in Self.chunks(items, of: parallelism) {
+        for chunk in Self.chunks(items, of: parallelism) {
             if stopRequested {
                 run.leaveRest("interrupted")
                 return .interrupted
             }
+            var planned: [Item] = []
+            var entries: [JournalEntry] = []
+            var unreadable: [(Item, any Error)] = []
+            if journal != nil {
+                let found = await bytes.read(repository: repository, chunk.map(digest))
+                for item in chunk {
+                    switch found[digest(item)] {
+                    case .success(let data)?:
+                        planned.append(item)
+                        entries.append(entry(item, data))
+                    case .failure(let error)?: unreadable.append((item, error))
+                    case nil: unreadable.append((item, CancellationError()))
+                    }
+                }
+            } else {
+                planned = chunk
+            }
+            var stopReason: String?
+            for (item, error) in unreadable {
+                if let reason = await settle(item, .failure(error)) { stopReason = stopReason ?? reason }
+            }
+            if let stopReason {
+                run.stop(stopReason)
+                return .stopped
+            }
             do {
-                try await journal?.append(contentsOf: planned.map(entry))
+                try await journal?.append(contentsOf: entries)
             } catch {
                 run.stop(
                     "the journal could not be written (\(error.localizedDescription)); nothing more is deleted without a record"
@@ -194,15 +230,14 @@ public struct PurgeExecutor: Sendable {
             }
             // `before` (a last look) may leave journaled items out, recorded by it (an entry for a
             // deletion never sent is harmless to `restore`), or stop the repository (nil).
-            var chunk = planned
+            var sending = planned
             if let before {
                 guard let kept = await before(planned) else { return .stopped }
-                chunk = kept
+                sending = kept
             }
-            if chunk.isEmpty { continue }
-            let results = await Concurrently.results(chunk, window: chunk.count, send)
-            var stopReason: String?
-            for (item, result) in zip(chunk, results) {
+            if sending.isEmpty { continue }
+            let results = await Concurrently.results(sending, window: sending.count, send)
+            for (item, result) in zip(sending, results) {
                 if let reason = await settle(item, result) { stopReason = stopReason ?? reason }
             }
             if let stopReason {
@@ -314,13 +349,13 @@ public struct PurgeExecutor: Sendable {
     }
 
     private func entry(
-        _ repository: RepositoryInventory, digest: Digest, operation: JournalEntry.Operation, tags: [String]
+        _ repository: RepositoryInventory, digest: Digest, manifest: Data, operation: JournalEntry.Operation,
+        tags: [String]
     ) -> JournalEntry {
         let record = repository.manifests[digest]
         return JournalEntry(
             time: Date(), registry: client.endpoint.name, repository: repository.name, operation: operation,
-            digest: digest, mediaType: record?.mediaType ?? MediaType.ociManifest, manifest: record?.body ?? Data(),
-            tags: tags)
+            digest: digest, mediaType: record?.mediaType ?? MediaType.ociManifest, manifest: manifest, tags: tags)
     }
 
     /// Errors after which the rest of a repository cannot succeed either.

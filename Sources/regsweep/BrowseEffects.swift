@@ -135,7 +135,7 @@ final class BrowseEffects: @unchecked Sendable {
             return
         }
         stop.reset()
-        let executor = PurgeExecutor(client: client, journal: journal, stop: stop)
+        let executor = PurgeExecutor(client: client, journal: journal, stop: stop, cache: cache)
         let mailbox = self.mailbox
         let result = await executor.execute(plan: request.plan, inventory: request.inventory) { event in
             mailbox.post(.execution(event))

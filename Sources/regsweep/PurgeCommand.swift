@@ -176,7 +176,8 @@ struct PurgeCommand: AsyncParsableCommand {
             }
         }
         defer { watcher.cancel() }
-        let executor = PurgeExecutor(client: client, journal: journal, stop: stop, parallelism: connection.concurrency)
+        let executor = PurgeExecutor(
+            client: client, journal: journal, stop: stop, parallelism: connection.concurrency, cache: .standard())
         let registryName = client.endpoint.name
         let textOutput = output == .text
         let counter = ProgressCounter()

@@ -56,6 +56,41 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
         }
     }
 
+    @Test func theJournalReadsManifestBytesFromTheCacheElseTheRegistry() async throws {
+        try await TestRegistry.with { registry in
+            try await registry.seedArticleScenario()
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let journalPath = directory.appendingPathComponent("journal.jsonl").path
+            try await AsyncHTTPTransport.withTransport { real in
+                let transport = CountingTransport(real)
+                let client = RegistryClient(endpoint: registry.endpoint, transport: transport)
+                let cache = ContentCache(directory: directory)
+                let inventory = Inventory(
+                    registry: registry.host,
+                    repositories: [try await InventoryLoader(client: client, cache: cache).load(repository: "my-app")])
+                // The inventory keeps sizes, not bytes.
+                #expect(inventory["my-app"]?.manifests.values.allSatisfy { $0.bodySize > 0 } == true)
+                let policy = try PurgePolicy.parse(filters: ["my-app:^[12]\\."], ago: "0d", untagged: true)
+                let plan = Planner.plan(inventory: inventory, policy: policy, now: Date())
+                #expect(plan.manifestCount == 2)
+                // One manifest's cache entry is lost: its bytes come from the registry, by digest.
+                let lost = try #require(plan.repositories.first?.manifestsToDelete.first?.digest)
+                try FileManager.default.removeItem(
+                    at: directory.appendingPathComponent("blobs/sha256/\(lost.hex.prefix(2))/\(lost.hex)"))
+                transport.reset()
+                let result = await PurgeExecutor(client: client, journal: try Journal(path: journalPath), cache: cache)
+                    .execute(plan: plan, inventory: inventory)
+                #expect(result.succeeded)
+                #expect(transport.count("GET manifest-by-digest") == 1)
+                let entries = try Journal.read(path: journalPath)
+                #expect(entries.count == 2)
+                // Each entry holds exactly the bytes of its digest: restore can put it back.
+                #expect(entries.allSatisfy { !$0.manifest.isEmpty && $0.digest.matches($0.manifest) })
+            }
+        }
+    }
+
     @Test func cacheFilesAreTheUsersOnly() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

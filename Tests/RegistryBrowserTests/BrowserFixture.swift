@@ -22,7 +22,7 @@ enum BrowserFixture {
     static func image(_ repository: String, _ name: String, created: Date?) -> ManifestRecord {
         let digest = digest(repository + "/" + name)
         return ManifestRecord(
-            digest: digest, mediaType: MediaType.ociManifest, kind: .image, body: Data(name.utf8), totalSize: 1_000,
+            digest: digest, mediaType: MediaType.ociManifest, kind: .image, bodySize: name.utf8.count, totalSize: 1_000,
             blobs: [
                 Descriptor(mediaType: MediaType.ociConfig, digest: Self.digest(name + "/config"), size: 200),
                 Descriptor(mediaType: MediaType.ociLayerGzip, digest: Self.digest(name + "/layer"), size: 700),

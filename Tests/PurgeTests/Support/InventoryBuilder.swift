@@ -22,7 +22,7 @@ struct InventoryBuilder {
         let digest = Self.digest(repository + "/" + name)
         var inventory = repositories[repository] ?? RepositoryInventory(name: repository)
         inventory.manifests[digest] = ManifestRecord(
-            digest: digest, mediaType: MediaType.ociManifest, kind: .image, body: Data(name.utf8),
+            digest: digest, mediaType: MediaType.ociManifest, kind: .image, bodySize: name.utf8.count,
             totalSize: 100,
             blobs: blobs.map { Descriptor(mediaType: MediaType.ociLayerGzip, digest: Self.digest($0.0), size: $0.1) },
             platforms: [Platform(architecture: "amd64", os: "linux")],
@@ -45,7 +45,7 @@ struct InventoryBuilder {
         let childDigests = children.map { Self.digest(repository + "/" + $0) }
         let newest = childDigests.compactMap { inventory.manifests[$0]?.time.date }.max()
         inventory.manifests[digest] = ManifestRecord(
-            digest: digest, mediaType: MediaType.ociIndex, kind: .index, body: Data(name.utf8), totalSize: 50,
+            digest: digest, mediaType: MediaType.ociIndex, kind: .index, bodySize: name.utf8.count, totalSize: 50,
             children: childDigests, time: newest.map { TagTime(date: $0, source: .newestChild) } ?? .unknown)
         for tag in tags { inventory.tags[tag] = digest }
         repositories[repository] = inventory
