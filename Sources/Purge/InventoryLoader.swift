@@ -56,7 +56,7 @@ public struct InventoryLoader: Sendable {
         repository name: String, progress: (@Sendable (InventoryProgress) -> Void)? = nil
     ) async throws -> RepositoryInventory {
         var repository = RepositoryInventory(name: name)
-        let resolved: [(String, (digest: Digest, manifest: Manifest?)?)]
+        var resolved: [(String, (digest: Digest, manifest: Manifest?)?)]
         var vendor: [Digest: ACRManifest] = [:]
         if try await client.detectAPI() == .acr {
             // ACR lists each tag with its digest, time and lock, and every manifest, untagged ones
@@ -91,6 +91,9 @@ public struct InventoryLoader: Sendable {
                 repository.tags[tag] = digest
             }
         }
+        // Held no longer than needed: at 100,000 tags these manifests, bodies and all, are a good
+        // part of a cold load's memory.
+        resolved = []
         // Walk the manifest graph level by level: tagged manifests, then index children and referrers.
         var referrersOf: [Digest: Set<Digest>] = [:]
         for (tag, digest) in repository.referrerTags where tag.contains(".") {
@@ -115,6 +118,8 @@ public struct InventoryLoader: Sendable {
                 let (records, missing) = try await fetchRecords(
                     repository: name, digests: frontier, fetched: fetched,
                     mayBeGone: listedAsReferrer.union(vendor.keys), readsConfig: readsConfig)
+                // Only tagged manifests were fetched by tag, and the first level has read them all.
+                fetched.removeAll()
                 for digest in missing.sorted() {
                     repository.problems.append(
                         vendor[digest] != nil
