@@ -3,14 +3,36 @@ import Foundation
 
 /// A content digest such as `sha256:4096d3…`, the identity of every manifest and blob.
 public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
-    /// The algorithm part, e.g. `sha256`.
-    public let algorithm: String
-    /// The lowercase hex part.
-    public let hex: String
     /// The first 16 hex digits as a number: what hashing and ordering look at first. The planner
     /// hashes and sorts digests all the time, and hashing two strings per digest was the top of its
-    /// profile; equal keys fall back to the strings.
+    /// profile; equal keys fall back to the rest.
     private let key: UInt64
+    private let rest: Rest
+
+    /// What follows the first 16 hex digits. A SHA-256 digest (all but every digest a registry
+    /// sends) is held as three more words: copying one is then a copy of bytes, with no strings to
+    /// retain and release, which was a quarter of a re-plan's instructions at 10,000 tags, and no
+    /// 64-character string on the heap for each of the inventory's digests.
+    private enum Rest: Hashable, Sendable {
+        case sha256(UInt64, UInt64, UInt64)
+        case other(algorithm: String, hex: String)
+    }
+
+    /// The algorithm part, e.g. `sha256`.
+    public var algorithm: String {
+        switch rest {
+        case .sha256: return "sha256"
+        case .other(let algorithm, _): return algorithm
+        }
+    }
+
+    /// The lowercase hex part.
+    public var hex: String {
+        switch rest {
+        case .sha256(let second, let third, let fourth): return Self.hex(of: [key, second, third, fourth])
+        case .other(_, let hex): return hex
+        }
+    }
 
     /// Parses `algorithm:hex`; returns nil for anything else.
     public init?(_ string: String) {
@@ -30,40 +52,66 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         else { return nil }
         if algorithm == "sha256" && hex.count != 64 { return nil }
         if algorithm == "sha512" && hex.count != 128 { return nil }
-        self.algorithm = algorithm
-        self.hex = hex
-        self.key = Self.key(of: hex)
+        self.init(uncheckedAlgorithm: algorithm, hex: hex)
     }
 
     /// The SHA-256 digest of `data`.
     public static func sha256<D: DataProtocol>(of data: D) -> Digest {
-        let hash = SHA256.hash(data: data)
-        let hex = hash.map { String(format: "%02x", $0) }.joined()
-        // A SHA-256 hex string always parses.
-        return Digest(uncheckedAlgorithm: "sha256", hex: hex)
-    }
-
-    private init(uncheckedAlgorithm: String, hex: String) {
-        self.algorithm = uncheckedAlgorithm
-        self.hex = hex
-        self.key = Self.key(of: hex)
-    }
-
-    /// Lowercase hex digits in order, so that comparing keys compares the digits as text would;
-    /// fewer than 16 digits are padded with zeros on the right.
-    private static func key(of hex: String) -> UInt64 {
-        var key: UInt64 = 0
-        var count = 0
-        for byte in hex.utf8.prefix(16) {
-            let value = byte >= UInt8(ascii: "a") ? byte - UInt8(ascii: "a") + 10 : byte - UInt8(ascii: "0")
-            key = key << 4 | UInt64(value & 0xF)
-            count += 1
+        let words = SHA256.hash(data: data).withUnsafeBytes { bytes -> [UInt64] in
+            (0..<4).map { word in bytes[(word * 8)..<(word * 8 + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
         }
-        return count == 16 ? key : key << (4 * UInt64(16 - count))
+        return Digest(key: words[0], rest: .sha256(words[1], words[2], words[3]))
+    }
+
+    private init(key: UInt64, rest: Rest) {
+        self.key = key
+        self.rest = rest
+    }
+
+    /// From checked parts: a SHA-256 digest as four words, anything else as its text.
+    private init(uncheckedAlgorithm algorithm: String, hex: String) {
+        let words = Self.words(of: hex)
+        if algorithm == "sha256", words.count == 4 {
+            self.init(key: words[0], rest: .sha256(words[1], words[2], words[3]))
+        } else {
+            self.init(key: words.first ?? 0, rest: .other(algorithm: algorithm, hex: hex))
+        }
+    }
+
+    /// Lowercase hex digits as 64-bit words, 16 digits each, in order, so that comparing words
+    /// compares the digits as text would; a last word of fewer digits is padded with zeros on the
+    /// right.
+    private static func words(of hex: String) -> [UInt64] {
+        var words: [UInt64] = []
+        var word: UInt64 = 0
+        var count = 0
+        for byte in hex.utf8 {
+            let value = byte >= UInt8(ascii: "a") ? byte - UInt8(ascii: "a") + 10 : byte - UInt8(ascii: "0")
+            word = word << 4 | UInt64(value & 0xF)
+            count += 1
+            if count == 16 {
+                words.append(word)
+                word = 0
+                count = 0
+            }
+        }
+        if count > 0 { words.append(word << (4 * UInt64(16 - count))) }
+        return words
+    }
+
+    /// Words back to their 16 lowercase hex digits each.
+    private static func hex(of words: [UInt64]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(words.count * 16)
+        for word in words {
+            for shift in stride(from: 60, through: 0, by: -4) { bytes.append(digits[Int((word >> UInt64(shift)) & 0xF)]) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func == (lhs: Digest, rhs: Digest) -> Bool {
-        lhs.key == rhs.key && lhs.hex == rhs.hex && lhs.algorithm == rhs.algorithm
+        lhs.key == rhs.key && lhs.rest == rhs.rest
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -103,6 +151,9 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// The order of `description`, without building it on every comparison of a sort: digests of
     /// one algorithm (nearly always the case) compare by their hex bytes.
     public static func < (lhs: Digest, rhs: Digest) -> Bool {
+        if case .sha256(let a1, let a2, let a3) = lhs.rest, case .sha256(let b1, let b2, let b3) = rhs.rest {
+            return (lhs.key, a1, a2, a3) < (rhs.key, b1, b2, b3)
+        }
         guard lhs.algorithm == rhs.algorithm else { return lhs.description < rhs.description }
         if lhs.key != rhs.key { return lhs.key < rhs.key }
         return lhs.hex.utf8.lexicographicallyPrecedes(rhs.hex.utf8)
