@@ -105,7 +105,9 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         var bytes: [UInt8] = []
         bytes.reserveCapacity(words.count * 16)
         for word in words {
-            for shift in stride(from: 60, through: 0, by: -4) { bytes.append(digits[Int((word >> UInt64(shift)) & 0xF)]) }
+            for shift in stride(from: 60, through: 0, by: -4) {
+                bytes.append(digits[Int((word >> UInt64(shift)) & 0xF)])
+            }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
