@@ -33,13 +33,9 @@ extension BrowserModel {
         let inner = buffer.panel(
             rect, title: "Schedule the policy file (tab: next format, esc closes)", border: theme.plainBorder,
             theme: theme)
-        var x = inner.x + 1
-        for candidate in SchedulerFormat.allCases {
-            let label = " \(candidate.title) "
-            x =
-                buffer.set(
-                    string: label, x: x, y: inner.y, style: candidate == format ? theme.focusedButton : theme.dim) + 1
-        }
+        drawFormatTabs(
+            SchedulerFormat.allCases.map(\.title), selected: SchedulerFormat.allCases.firstIndex(of: format),
+            into: &buffer, x: inner.x + 1, y: inner.y, theme: theme)
         drawScrolled(
             scheduleLines(format, width: inner.width - 2, theme: theme), scroll: scroll, into: &buffer,
             Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2), theme: theme)

@@ -81,13 +81,9 @@ extension BrowserModel {
         let rect = viewArea(of: buffer)
         let inner = buffer.panel(
             rect, title: "Export the policy (tab: next format, esc closes)", border: theme.plainBorder, theme: theme)
-        var x = inner.x + 1
-        for candidate in ExportFormat.allCases {
-            let label = " \(candidate.title) "
-            x =
-                buffer.set(
-                    string: label, x: x, y: inner.y, style: candidate == format ? theme.focusedButton : theme.dim) + 1
-        }
+        drawFormatTabs(
+            ExportFormat.allCases.map(\.title), selected: ExportFormat.allCases.firstIndex(of: format), into: &buffer,
+            x: inner.x + 1, y: inner.y, theme: theme)
         var lines: [[(String, Style)]] = []
         switch PolicyExport.from(draft.flags) {
         case .success(let export):
@@ -114,6 +110,18 @@ extension BrowserModel {
         drawScrolled(
             lines, scroll: scroll, into: &buffer,
             Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2), theme: theme)
+    }
+
+    /// The export views' row of formats, the selected one reversed.
+    func drawFormatTabs(
+        _ titles: [String], selected: Int?, into buffer: inout Buffer, x start: Int, y: Int, theme: Theme
+    ) {
+        var x = start
+        for (index, title) in titles.enumerated() {
+            x =
+                buffer.set(string: " \(title) ", x: x, y: y, style: index == selected ? theme.focusedButton : theme.dim)
+                + 1
+        }
     }
 
     /// Where the full-screen views go: over the panes and the reason row, below the header, above
