@@ -34,6 +34,10 @@ struct PolicySourceLayout {
 
     var header: [String] = []
     var footer: [String] = []
+    /// The file's line break (`\r\n` when its first line ends so), and whether its last line has
+    /// one: a write-back keeps both, so a diff shows only what changed.
+    var lineBreak = "\n"
+    var endsWithLineBreak = true
     /// Top-level keys in file order; `rules` has only its own line here, the rules are in `rules`.
     var topKeys: [Key] = []
     /// Whether the rules are a block list, one rule after another (else they are written anew).
@@ -48,11 +52,12 @@ struct PolicySourceLayout {
             case .mapping(let mapping) = root
         else { return nil }
         document = file.document
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
+        let lines = Self.lines(of: text)
         // A final line break leaves one empty element: not a line of the file.
         let body = lines.last == "" ? Array(lines.dropLast()) : lines
+        endsWithLineBreak = lines.last == ""
+        let bytes = Array(text.utf8)
+        if let first = bytes.firstIndex(of: 0x0A), first > 0, bytes[first - 1] == 0x0D { lineBreak = "\r\n" }
         let entries = mapping.map { (key: $0.key, value: $0.value) }
         let starts = entries.map { $0.key.mark?.line ?? 1 }
         guard let first = starts.first else { return nil }
@@ -149,6 +154,14 @@ struct PolicySourceLayout {
         let line = Array(lines[mark.line - 1])
         guard line.indices.contains(mark.column - 1) else { return false }
         return line[mark.column - 1] == "[" || line[mark.column - 1] == "{"
+    }
+
+    /// The text's lines without their breaks (`\n` or `\r\n`). Split on bytes: in a Swift string
+    /// `\r\n` is one character, which a split on `\n` would not see.
+    static func lines(of text: String) -> [String] {
+        text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line[...], as: UTF8.self)
+        }
     }
 
     static func isBlankOrComment(_ line: String) -> Bool {

@@ -175,7 +175,7 @@ private struct LayoutWriter {
             }
         }
         lines += layout.footer
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: layout.lineBreak) + (layout.endsWithLineBreak ? layout.lineBreak : "")
     }
 
     private mutating func writeRules(_ key: PolicySourceLayout.Key, origins: [Int?]) {

@@ -239,4 +239,14 @@ import Testing
         #expect(document(text) == edited)
         #expect(text.contains(#"    filters: ["'quoted':x", 'a:\d+ #no comment']"#))
     }
+
+    @Test func windowsLineBreaksAndAMissingLastLineBreakStayAsTheyWere() throws {
+        let original = "# policy\r\nrules:\r\n  - name: ci\r\n    filters: ['a:b']\r\n    ago: 14d"
+        var edited = try #require(document(original))
+        #expect(PolicyWriter.text(for: edited, original: original) == original)
+        edited.rules[0].ago = "7d"
+        let text = PolicyWriter.text(for: edited, original: original)
+        #expect(text == original.replacingOccurrences(of: "ago: 14d", with: "ago: 7d"))
+        #expect(document(text) == edited)
+    }
 }
