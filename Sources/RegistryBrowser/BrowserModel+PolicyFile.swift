@@ -52,7 +52,12 @@ extension BrowserModel {
     mutating func receiveWritten(_ write: PolicyWrite) {
         guard let text = write.text else { return }
         policyFile = PolicyFileSource(path: write.path, text: text, document: write.document)
-        if draft.document(registry: write.document.registry) == write.document { draft.markWritten() }
+        if draft.document(registry: write.document.registry) == write.document {
+            draft.markWritten()
+            // What is on disk is the new point esc goes back to: undoing past a write would leave
+            // the screen and the file disagreeing.
+            composer?.original = draft
+        }
         let count = write.document.rules.count
         flash = Flash("Wrote \(write.path): \(BrowserFormat.count(count, "rule")). Review it with git diff.")
     }

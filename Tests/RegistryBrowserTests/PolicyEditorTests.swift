@@ -212,6 +212,23 @@ struct PolicyEditorTests {
         #expect(!model.lines[0].contains("edited"))
     }
 
+    @Test("written from the rule list, esc afterwards keeps what was written")
+    func escAfterWrite() throws {
+        var model = try Self.model()
+        model.press(.character("f"), .character("d"))
+        let write = try Self.render(model.press(.character("w")))
+        model.send(.policyRendered(write))
+        guard case .writePolicy(let written) = model.press(.character("y")).first else {
+            Issue.record("y did not write")
+            return
+        }
+        model.send(.policyWritten(written))
+        #expect(model.composer != nil)
+        model.press(.escape)
+        #expect(model.draft.rules.map(\.name) == ["old"])
+        #expect(!model.hasUnsavedRules)
+    }
+
     @Test("n leaves the file alone; a failed write says why and changes nothing")
     func writeRefused() throws {
         var model = try Self.model()
