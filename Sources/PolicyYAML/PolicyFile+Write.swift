@@ -31,10 +31,13 @@ extension PolicyFile {
                 path,
                 reason: "it changed on disk since regsweep read it; nothing was written (quit, and open it again)")
         }
-        let url = URL(fileURLWithPath: path)
+        // A symlinked policy (into a checkout of the config repository, say) is written where it
+        // points: renaming over the link would replace it with a plain file.
+        let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        let target = url.path
         let folder = url.deletingLastPathComponent().path
         let temporary = (folder.isEmpty ? "." : folder) + "/.\(url.lastPathComponent).regsweep-\(getpid())"
-        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)
+        let mode = (try? FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? NSNumber)
             .flatMap { $0 }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
@@ -43,7 +46,7 @@ extension PolicyFile {
             try? FileManager.default.removeItem(atPath: temporary)
             throw .unwritable(path, reason: "\(error.localizedDescription) (check that its folder is writable)")
         }
-        guard rename(temporary, path) == 0 else {
+        guard rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
             throw .unwritable(path, reason: "\(reason) (check that its folder is writable)")

@@ -232,6 +232,22 @@ import Testing
         }
     }
 
+    @Test func aSymlinkedPolicyIsWrittenWhereItPoints() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("real.yaml").path
+        let link = folder.appendingPathComponent("retention.yaml").path
+        try Self.original.write(toFile: real, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        var edited = try base
+        edited.rules[2].ago = "5d"
+        let text = try PolicyFile.rendered(edited, path: link, original: Self.original, origins: nil)
+        try PolicyFile.replace(path: link, with: text, expecting: Self.original)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == real)
+        #expect(try String(contentsOfFile: real, encoding: .utf8) == text)
+    }
+
     @Test func aRenderedTextIsCheckedToReadBackAsItsRules() throws {
         var edited = try base
         edited.rules[0].filters = ["'quoted':x", "a:\\d+ #no comment"]
