@@ -1,7 +1,7 @@
 import RegistryClient
 
-/// What the planner reads of a manifest, small enough to copy. A `ManifestRecord` carries its body,
-/// blobs, labels and annotations: every dictionary lookup of one retained and released them all,
+/// What the planner reads of a manifest, small enough to copy. A `ManifestRecord` carries its blobs,
+/// labels and annotations: every dictionary lookup of one retained and released them all,
 /// which with a dozen lookups per manifest was much of a re-plan.
 struct ManifestNode {
     var kind: ManifestKind
