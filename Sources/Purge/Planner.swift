@@ -206,31 +206,37 @@ public enum Planner {
 
     /// Bytes used only by deleted manifests: their own bodies plus blobs no kept manifest in any
     /// loaded repository uses (registries share blobs across repositories).
+    /// Two passes: the blobs of what goes, then the kept manifests strike off what they use. Most
+    /// re-plans delete a small part of the inventory, and a set of every kept blob (which the
+    /// first version built) was a tenth of a re-plan at 10,000 tags.
     static func bytesFreed(inventory: Inventory, repositories: [RepositoryPlan]) -> Int64 {
-        var keptBlobs = Set<Digest>()
         var deletedBlobs: [Digest: Int64] = [:]
         var bodies: Int64 = 0
         var planIndex: [String: Int] = [:]
         for (index, plan) in repositories.enumerated() where planIndex[plan.name] == nil {
             planIndex[plan.name] = index
         }
+        var deletedIn: [String: Set<Digest>] = [:]
         for repository in inventory.repositories {
+            guard let index = planIndex[repository.name] else { continue }
             var deleted = Set<Digest>()
-            if let index = planIndex[repository.name] {
-                for verdict in repositories[index].manifests where verdict.action == .delete {
-                    deleted.insert(verdict.digest)
-                }
+            for verdict in repositories[index].manifests where verdict.action == .delete {
+                deleted.insert(verdict.digest)
+                guard let record = repository.manifests[verdict.digest] else { continue }
+                bodies += Int64(record.bodySize)
+                for blob in record.blobs { deletedBlobs[blob.digest] = blob.size }
             }
-            for (digest, record) in repository.manifests {
-                if deleted.contains(digest) {
-                    bodies += Int64(record.bodySize)
-                    for blob in record.blobs { deletedBlobs[blob.digest] = blob.size }
-                } else {
-                    for blob in record.blobs { keptBlobs.insert(blob.digest) }
-                }
+            if !deleted.isEmpty { deletedIn[repository.name] = deleted }
+        }
+        guard !deletedBlobs.isEmpty else { return bodies }
+        for repository in inventory.repositories {
+            let deleted = deletedIn[repository.name] ?? []
+            for (digest, record) in repository.manifests where !record.blobs.isEmpty && !deleted.contains(digest) {
+                for blob in record.blobs { deletedBlobs[blob.digest] = nil }
+                if deletedBlobs.isEmpty { return bodies }
             }
         }
-        return bodies + deletedBlobs.filter { !keptBlobs.contains($0.key) }.values.reduce(0, +)
+        return bodies + deletedBlobs.values.reduce(0, +)
     }
 }
 

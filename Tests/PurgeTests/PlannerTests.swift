@@ -206,6 +206,14 @@ import Testing
         let plan = Planner.plan(inventory: builder.inventory, policy: policy, now: now)
         // a's body ("a": 1 byte) + its own layer; the shared base stays.
         #expect(plan.bytesFreed == 1 + 300)
+        // A kept image in another repository that uses a's layer keeps it too: blobs are shared
+        // across repositories.
+        builder.image("q", "c", tags: ["c"], created: InventoryBuilder.day(3), blobs: [("a-layer", 300)])
+        let shared = Planner.plan(inventory: builder.inventory, policy: policy, now: now)
+        #expect(shared.bytesFreed == 1)
+        // Nothing deleted, nothing freed.
+        let none = try PurgePolicy.parse(filters: ["r:^z$"], ago: "0d", untagged: true)
+        #expect(Planner.plan(inventory: builder.inventory, policy: none, now: now).bytesFreed == 0)
     }
 }
 
