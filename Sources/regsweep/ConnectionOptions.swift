@@ -46,9 +46,14 @@ struct ConnectionOptions: ParsableArguments {
     /// The flags a scheduled run of the same registry needs (`--plain-http`, `--ca-cert`, a
     /// `--concurrency` that is not the default), for the scheduler exports.
     var scheduledFlags: [String] {
+        Self.scheduledFlags(plainHTTP: plainHTTP, caCert: caCert, concurrency: concurrency == 8 ? nil : concurrency)
+    }
+
+    /// The words of those flags, for this session's options and for `policy export`'s own.
+    static func scheduledFlags(plainHTTP: Bool, caCert: String?, concurrency: Int?) -> [String] {
         (plainHTTP ? ["--plain-http"] : [])
             + (caCert.map { ["--ca-cert", PolicyCommand.Export.repositoryPath($0)] } ?? [])
-            + (concurrency == 8 ? [] : ["--concurrency", String(concurrency)])
+            + (concurrency.map { ["--concurrency", String($0)] } ?? [])
     }
 
     func validate() throws {

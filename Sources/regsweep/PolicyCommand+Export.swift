@@ -82,8 +82,7 @@ extension PolicyCommand {
 
         /// The connection flags each scheduled run passes to `regsweep purge`.
         var connectionFlags: [String] {
-            (plainHTTP ? ["--plain-http"] : []) + (caCert.map { ["--ca-cert", Self.repositoryPath($0)] } ?? [])
-                + (concurrency.map { ["--concurrency", String($0)] } ?? [])
+            ConnectionOptions.scheduledFlags(plainHTTP: plainHTTP, caCert: caCert, concurrency: concurrency)
         }
 
         func validate() throws {
