@@ -56,10 +56,10 @@ public struct ManifestRecord: Sendable {
 public struct RepositoryInventory: Sendable {
     public var name: String
     /// Ordinary tags → digest. Referrer tags (`sha256-<hex>`, `.sig`, …) are in `referrerTags`.
-    public var tags: [String: Digest]
+    public var tags: [String: Digest] { didSet { indexSlot = RepositoryIndexSlot() } }
     /// Tags that belong to the referrers machinery → the digest they point to. Not for filters.
-    public var referrerTags: [String: Digest]
-    public var manifests: [Digest: ManifestRecord]
+    public var referrerTags: [String: Digest] { didSet { indexSlot = RepositoryIndexSlot() } }
+    public var manifests: [Digest: ManifestRecord] { didSet { indexSlot = RepositoryIndexSlot() } }
     /// Whether manifests that were untagged before the load are in view: a vendor API lists them
     /// (ACR's `_manifests`); a generic registry shows manifests only through tags.
     public var untaggedVisible: Bool { api == .acr }
@@ -67,14 +67,18 @@ public struct RepositoryInventory: Sendable {
     public var problems: [String]
     /// What the load found of the manifests an earlier run left (`Leftovers`); the present ones
     /// are in `manifests`, untagged.
-    public var leftovers = LeftoverCheck()
+    public var leftovers = LeftoverCheck() { didSet { indexSlot = RepositoryIndexSlot() } }
     /// The API it was listed through: on ACR, tags carry their own times and locks.
     public var api: RegistryAPI = .oci
     /// Each tag's own time where the registry keeps one (ACR's `lastUpdateTime`: when the tag was
     /// last pushed or moved). A tag without one is as old as its manifest.
-    public var tagTimes: [String: TagTime] = [:]
+    public var tagTimes: [String: TagTime] = [:] { didSet { indexSlot = RepositoryIndexSlot() } }
     /// Locked tags (ACR); a tag not in here is unlocked.
-    public var tagLocks: [String: LockState] = [:]
+    public var tagLocks: [String: LockState] = [:] { didSet { indexSlot = RepositoryIndexSlot() } }
+    /// What the planner works out of the above once for every plan (`RepositoryIndex`); each
+    /// property it is made of gives a changed value a new slot. (A `didSet` that does not read
+    /// `oldValue` still lets the loader change a dictionary in place.)
+    var indexSlot = RepositoryIndexSlot()
 
     public init(
         name: String, tags: [String: Digest] = [:], referrerTags: [String: Digest] = [:],

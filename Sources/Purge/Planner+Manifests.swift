@@ -1,34 +1,16 @@
 import RegistryClient
 
-/// What the planner reads of a manifest, small enough to copy. A `ManifestRecord` carries its blobs,
-/// labels and annotations: every dictionary lookup of one retained and released them all,
-/// which with a dozen lookups per manifest was much of a re-plan.
-struct ManifestNode {
-    var kind: ManifestKind
-    var children: [Digest]
-    var referrers: [Digest]
-    var subject: Digest?
-    var lock: LockState
-    var time: TagTime
-
-    /// Every manifest of the repository as a node; one pass over the records per plan.
-    static func graph(of repository: RepositoryInventory) -> [Digest: ManifestNode] {
-        var graph: [Digest: ManifestNode] = [:]
-        graph.reserveCapacity(repository.manifests.count)
-        for (digest, record) in repository.manifests {
-            graph[digest] = ManifestNode(
-                kind: record.kind, children: record.children, referrers: record.referrers, subject: record.subject,
-                lock: record.lock, time: record.time)
-        }
-        return graph
-    }
-}
-
-/// What the manifest phase decided: a reason for every manifest, and the rule behind it where one is.
+/// What the manifest phase decided, by manifest number (`RepositoryIndex`): a reason for every
+/// manifest, and the rule behind it where one is.
 struct ManifestDecisions {
-    var reasons: [Digest: ManifestReason] = [:]
+    var reasons: [ManifestReason?]
     /// Rule positions in the policy.
-    var rules: [Digest: Int] = [:]
+    var rules: [Int?]
+
+    init(count: Int) {
+        reasons = Array(repeating: nil, count: count)
+        rules = Array(repeating: nil, count: count)
+    }
 }
 
 extension Planner {
@@ -38,133 +20,141 @@ extension Planner {
     /// A manifest whose tags all go is deleted only when every rule that removed one of them has
     /// `untagged`; a manifest that had no tags follows the first rule reaching its repository that
     /// deletes untagged manifests. With one rule this is the flags' `--untagged` (all or nothing).
+    ///
+    /// Manifests are numbers here, and every table an array by number: in ascending number order
+    /// (digest order), so that where two kept manifests could each claim a child the claim is the
+    /// same in every plan.
     static func manifestPhase(
-        repository: RepositoryInventory, graph manifests: [Digest: ManifestNode], retention: RetentionPolicy,
-        scopes: [RuleScope], tagVerdicts: [TagVerdict], decidedBy: [Int?]
+        repository: RepositoryInventory, index: RepositoryIndex, retention: RetentionPolicy, scopes: [RuleScope],
+        tagVerdicts: [TagVerdict], decidedBy: [Int?]
     ) -> ManifestDecisions {
-        var decisions = ManifestDecisions()
+        let count = index.manifestCount
+        var decisions = ManifestDecisions(count: count)
         let selected = !scopes.isEmpty
-        var keptTags: [Digest: [String]] = [:]
+        // How many of each manifest's tags stay; when all do, their list is the index's (no array
+        // is built per manifest per plan).
+        var keptCount = [Int](repeating: 0, count: count)
+        var someKept: [Int: [String]] = [:]
         // The rules that removed a manifest's tags, in rule order; tags removed by hand have none.
-        var deleters: [Digest: [Int]] = [:]
-        var deletedByHand = Set<Digest>()
+        var deleters = [[Int]](repeating: [], count: count)
+        var deletedByHand = [Bool](repeating: false, count: count)
         for (position, verdict) in tagVerdicts.enumerated() {
+            guard let number = index.tagNumbers[position] else { continue }
             if verdict.action == .keep {
-                keptTags[verdict.digest, default: []].append(verdict.tag)
+                keptCount[number] += 1
             } else if let rule = decidedBy[position] {
-                if !(deleters[verdict.digest]?.contains(rule) ?? false) {
-                    deleters[verdict.digest, default: []].append(rule)
-                }
+                if !deleters[number].contains(rule) { deleters[number].append(rule) }
             } else {
-                deletedByHand.insert(verdict.digest)
+                deletedByHand[number] = true
             }
+        }
+        for (position, verdict) in tagVerdicts.enumerated() where verdict.action == .keep {
+            guard let number = index.tagNumbers[position], keptCount[number] < index.tagsOf[number].count else {
+                continue
+            }
+            someKept[number, default: []].append(verdict.tag)
         }
 
         // Everything a kept root holds: children at any depth, and referrers (and theirs).
-        var kept: [Digest: ManifestReason] = [:]
-        var queue: [Digest] = []
-        for (digest, tags) in keptTags {
-            kept[digest] = .stillTagged(tags: tags.sorted())
-            queue.append(digest)
+        var kept = [ManifestReason?](repeating: nil, count: count)
+        var queue: [Int] = []
+        for number in 0..<count where keptCount[number] > 0 {
+            kept[number] = .stillTagged(tags: someKept[number]?.sorted() ?? index.tagsOf[number])
+            queue.append(number)
         }
         let untaggedScope = scopes.first { $0.rule.deletesUntagged }
-        let taggedDigests = Set(repository.tags.values)
         // The rule each manifest that may go would go by, before children and referrers inherit it.
-        var owners: [Digest: Int] = [:]
-        for digest in manifests.keys where kept[digest] == nil {
-            let hadTags = taggedDigests.contains(digest)
+        var owners = [Int?](repeating: nil, count: count)
+        for number in 0..<count where kept[number] == nil {
+            let hadTags = index.tagged[number]
             var blocker: Int?
             var allowed: Bool
             if hadTags {
-                let rules = (deleters[digest] ?? []).sorted()
+                let rules = deleters[number].sorted()
                 blocker = rules.first { !retention.rules[$0].deletesUntagged }
-                allowed = blocker == nil && (!deletedByHand.contains(digest) || untaggedScope != nil)
-                owners[digest] = rules.first ?? untaggedScope?.index
+                allowed = blocker == nil && (!deletedByHand[number] || untaggedScope != nil)
+                owners[number] = rules.first ?? untaggedScope?.index
             } else {
                 allowed = untaggedScope != nil
-                owners[digest] = untaggedScope?.index
+                owners[number] = untaggedScope?.index
             }
             if !allowed {
                 // Nothing deletes it by digest: it stays, says why, and holds what it uses.
-                kept[digest] = selected && hadTags ? .untaggedNotRequested : .notMatched
-                if let blocker { decisions.rules[digest] = blocker }
-                queue.append(digest)
-            } else if manifests[digest]?.lock.isLocked == true,
-                !(owners[digest].map { retention.rules[$0].policy.includeLocked } ?? false)
+                kept[number] = selected && hadTags ? .untaggedNotRequested : .notMatched
+                if let blocker { decisions.rules[number] = blocker }
+                queue.append(number)
+            } else if index.locked[number],
+                !(owners[number].map { retention.rules[$0].policy.includeLocked } ?? false)
             {
                 // A locked manifest stays (and holds its children) unless its rule includes locked ones.
-                kept[digest] = .locked
-                decisions.rules[digest] = owners[digest]
-                queue.append(digest)
+                kept[number] = .locked
+                decisions.rules[number] = owners[number]
+                queue.append(number)
             }
         }
         // Referrers whose subject is not in view stay: nothing says they are stale — unless an
         // earlier run planned them and their subject is gone (`LeftoverCheck.dangling`), and a rule
         // reaching the repository deletes untagged manifests.
-        let dangling = untaggedScope != nil ? repository.leftovers.dangling : []
-        for (digest, record) in manifests where !dangling.contains(digest) {
-            if let subject = record.subject, manifests[subject] == nil, kept[digest] == nil {
-                kept[digest] = .subjectNotInView(subject: subject)
-                queue.append(digest)
+        let finishDangling = untaggedScope != nil
+        for number in 0..<count where kept[number] == nil && !(finishDangling && index.dangling[number]) {
+            if let subject = index.subjects[number], index.subjectNumbers[number] == nil {
+                kept[number] = .subjectNotInView(subject: subject)
+                queue.append(number)
             }
         }
-        holdWhatTheyUse(queue, reasons: &kept, graph: manifests)
+        holdWhatTheyUse(queue, reasons: &kept, index: index)
         // Tag-schema indexes (`sha256-<hex>` tags) follow their subject.
-        for (tag, digest) in repository.referrerTags where kept[digest] == nil && !dangling.contains(digest) {
-            if let subject = RepositoryInventory.referrerSubject(ofTag: tag),
-                kept[subject] != nil || manifests[subject] == nil
-            {
-                kept[digest] =
-                    manifests[subject] == nil ? .subjectNotInView(subject: subject) : .referrerOfKept(subject: subject)
+        for entry in index.referrerTags {
+            guard let number = entry.number, kept[number] == nil, !(finishDangling && index.dangling[number]),
+                let subject = entry.subject
+            else { continue }
+            if let subjectNumber = entry.subjectNumber {
+                if kept[subjectNumber] != nil { kept[number] = .referrerOfKept(subject: subject) }
+            } else {
+                kept[number] = .subjectNotInView(subject: subject)
             }
         }
         var reasons = kept
-        var candidates = manifests.keys.filter { reasons[$0] == nil }
+        var candidates = (0..<count).filter { reasons[$0] == nil }
         spareUntaggedRoots(
-            &reasons, rules: &decisions.rules, candidates: candidates, repository: repository, graph: manifests,
-            scopes: scopes, owners: owners, tagged: taggedDigests)
+            &reasons, rules: &decisions.rules, candidates: candidates, repository: repository, index: index,
+            scopes: scopes, owners: owners)
         candidates = candidates.filter { reasons[$0] == nil }
 
         // Whatever is left is deleted, with the reason that ties it to the purge.
-        let candidateSet = Set(candidates)
-        // Lookups built once: a per-candidate scan would make re-planning quadratic.
-        var referrerTagOf: [Digest: String] = [:]
-        for (tag, digest) in repository.referrerTags { referrerTagOf[digest] = tag }
+        var isCandidate = [Bool](repeating: false, count: count)
+        for number in candidates { isCandidate[number] = true }
         // A child's index is the lowest-digest deleted one naming it (any rule would do; this one
-        // is the same in every plan, without sorting every candidate).
-        var deletedParent: [Digest: Digest] = [:]
-        for digest in candidates {
-            for child in manifests[digest]?.children ?? [] {
-                if let current = deletedParent[child], current < digest { continue }
-                deletedParent[child] = digest
-            }
+        // is the same in every plan). Candidates are in digest order: the first to claim wins.
+        var deletedParent = [Int?](repeating: nil, count: count)
+        for number in candidates {
+            for child in index.children[number] where deletedParent[child] == nil { deletedParent[child] = number }
         }
         // What each deleted manifest goes with: its subject or its index, when that goes too.
-        var followed: [Digest: Digest] = [:]
-        for digest in candidates {
-            guard let record = manifests[digest] else { continue }
-            if let subject = record.subject {
-                reasons[digest] = .subjectDeleted(subject: subject)
-                followed[digest] = subject
-            } else if let tag = referrerTagOf[digest], let subject = RepositoryInventory.referrerSubject(ofTag: tag) {
-                reasons[digest] = .subjectDeleted(subject: subject)
-                followed[digest] = subject
-            } else if let parent = deletedParent[digest], candidateSet.contains(parent) {
-                reasons[digest] = .childOfDeletedIndex(index: parent)
-                followed[digest] = parent
+        var followed = [Int?](repeating: nil, count: count)
+        for number in candidates {
+            if let subject = index.subjects[number] {
+                reasons[number] = .subjectDeleted(subject: subject)
+                followed[number] = index.subjectNumbers[number]
+            } else if let subject = index.referrerTagSubjects[number] {
+                reasons[number] = .subjectDeleted(subject: subject)
+                followed[number] = index.numbers[subject]
+            } else if let parent = deletedParent[number], isCandidate[parent] {
+                reasons[number] = .childOfDeletedIndex(index: index.digests[parent])
+                followed[number] = parent
             } else {
-                reasons[digest] = .untagged
+                reasons[number] = .untagged
             }
         }
         // A referrer or child is deleted by the rule that deletes what it follows. The walk is
         // bounded: graphs are shallow, and a malformed one must not loop.
-        for digest in candidates {
-            var root = digest
+        for number in candidates {
+            var root = number
             for _ in 0..<16 {
-                guard let next = followed[root], candidateSet.contains(next) else { break }
+                guard let next = followed[root], isCandidate[next] else { break }
                 root = next
             }
-            if let owner = owners[root] { decisions.rules[digest] = owner }
+            if let owner = owners[root] { decisions.rules[number] = owner }
         }
         decisions.reasons = reasons
         return decisions
@@ -176,75 +166,78 @@ extension Planner {
     /// `untagged-only`'s `keep N` spares the N newest of them. What they hold (children, referrers)
     /// stays with them. Manifests an earlier run left are finished whatever their age.
     static func spareUntaggedRoots(
-        _ reasons: inout [Digest: ManifestReason], rules: inout [Digest: Int], candidates: [Digest],
-        repository: RepositoryInventory, graph manifests: [Digest: ManifestNode], scopes: [RuleScope],
-        owners: [Digest: Int], tagged: Set<Digest>
+        _ reasons: inout [ManifestReason?], rules: inout [Int?], candidates: [Int], repository: RepositoryInventory,
+        index: RepositoryIndex, scopes: [RuleScope], owners: [Int?]
     ) {
-        var hasParent = Set<Digest>()
-        for record in manifests.values { hasParent.formUnion(record.children) }
-        let referrerTagged = Set(repository.referrerTags.values)
-        let roots = candidates.filter { digest in
-            !tagged.contains(digest) && !hasParent.contains(digest) && manifests[digest]?.subject == nil
-                && !referrerTagged.contains(digest)
+        let roots = candidates.filter { number in
+            !index.tagged[number] && !index.hasParent[number] && index.subjects[number] == nil
+                && !index.referrerTagged[number]
         }
         guard !roots.isEmpty else { return }
-        var spared: [Digest] = []
+        var spared: [Int] = []
         var eligible = roots
         if repository.untaggedVisible {
             let cutoffs = Dictionary(scopes.map { ($0.index, $0.cutoff) }) { first, _ in first }
             eligible = []
-            for digest in roots {
-                guard let owner = owners[digest], let cutoff = cutoffs[owner] ?? nil,
-                    !repository.leftovers.present.contains(digest)
+            for number in roots {
+                guard let owner = owners[number], let cutoff = cutoffs[owner] ?? nil, !index.leftoverPresent[number]
                 else {
-                    eligible.append(digest)
+                    eligible.append(number)
                     continue
                 }
-                if let date = manifests[digest]?.time.date, date < cutoff {
-                    eligible.append(digest)
+                if let date = index.times[number].date, date < cutoff {
+                    eligible.append(number)
                 } else {
-                    reasons[digest] = .newerThanCutoff
-                    rules[digest] = owner
-                    spared.append(digest)
+                    reasons[number] = .newerThanCutoff
+                    rules[number] = owner
+                    spared.append(number)
                 }
             }
         }
         for scope in scopes where scope.rule.deletesUntagged && scope.rule.policy.untaggedOnly {
             guard scope.rule.policy.keep > 0 else { continue }
+            // Newest first, ties in digest order (the numbers' order, which is the digests' text order).
             let newest = eligible.filter { owners[$0] == scope.index }
-                .map { (name: $0.description, date: manifests[$0]?.time.date, digest: $0) }
-                .sorted { newestFirst(($0.name, $0.date), ($1.name, $1.date)) }.prefix(scope.rule.policy.keep)
-            for (rank, entry) in newest.enumerated() {
-                reasons[entry.digest] = .keptNewest(rank: rank + 1, of: newest.count)
-                rules[entry.digest] = scope.index
-                spared.append(entry.digest)
+                .sorted { a, b in
+                    switch (index.times[a].date, index.times[b].date) {
+                    case let (x?, y?) where x != y: return x > y
+                    case (.some, nil): return true
+                    case (nil, .some): return false
+                    default: return a < b
+                    }
+                }
+                .prefix(scope.rule.policy.keep)
+            for (rank, number) in newest.enumerated() {
+                reasons[number] = .keptNewest(rank: rank + 1, of: newest.count)
+                rules[number] = scope.index
+                spared.append(number)
             }
         }
         // What the spared hold stays with them: children at any depth, and referrers.
-        holdWhatTheyUse(spared, reasons: &reasons, graph: manifests)
+        holdWhatTheyUse(spared, reasons: &reasons, index: index)
         // Tag-schema referrer indexes of what was spared.
-        for (tag, digest) in repository.referrerTags where reasons[digest] == nil {
-            if let subject = RepositoryInventory.referrerSubject(ofTag: tag), spared.contains(subject) {
-                reasons[digest] = .referrerOfKept(subject: subject)
-            }
+        var isSpared = [Bool](repeating: false, count: index.manifestCount)
+        for number in spared { isSpared[number] = true }
+        for entry in index.referrerTags {
+            guard let number = entry.number, reasons[number] == nil, let subject = entry.subject,
+                let subjectNumber = entry.subjectNumber, isSpared[subjectNumber]
+            else { continue }
+            reasons[number] = .referrerOfKept(subject: subject)
         }
     }
 
     /// Marks what the kept manifests `from` hold as kept too: their children at any depth (child of
     /// a kept index) and their referrers (referrer of a kept manifest), and what those hold in turn.
     /// A manifest that already has a reason keeps it.
-    static func holdWhatTheyUse(
-        _ from: [Digest], reasons: inout [Digest: ManifestReason], graph: [Digest: ManifestNode]
-    ) {
+    static func holdWhatTheyUse(_ from: [Int], reasons: inout [ManifestReason?], index: RepositoryIndex) {
         var queue = from
-        while let digest = queue.popLast() {
-            guard let node = graph[digest] else { continue }
-            for child in node.children where reasons[child] == nil {
-                reasons[child] = .childOfKeptIndex(index: digest)
+        while let number = queue.popLast() {
+            for child in index.children[number] where reasons[child] == nil {
+                reasons[child] = .childOfKeptIndex(index: index.digests[number])
                 queue.append(child)
             }
-            for referrer in node.referrers where reasons[referrer] == nil {
-                reasons[referrer] = .referrerOfKept(subject: digest)
+            for referrer in index.referrers[number] where reasons[referrer] == nil {
+                reasons[referrer] = .referrerOfKept(subject: index.digests[number])
                 queue.append(referrer)
             }
         }

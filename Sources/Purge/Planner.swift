@@ -23,14 +23,17 @@ public enum Planner {
         let matchers = TagMatchers(retention: retention, memo: memo)
         defer { matchers.finish() }
         var repositories: [RepositoryPlan] = []
+        var counted: [(index: RepositoryIndex, plan: RepositoryPlan)] = []
+        var names = Set<String>()
         for repository in inventory.repositories.sorted(by: { $0.name < $1.name }) {
             let repoMarks = marks.filter { $0.repository == repository.name }
-            repositories.append(
-                plan(
-                    repository: repository, retention: retention, cutoffs: cutoffs, marks: repoMarks,
-                    matchers: matchers))
+            let plan = plan(
+                repository: repository, retention: retention, cutoffs: cutoffs, marks: repoMarks, matchers: matchers)
+            repositories.append(plan)
+            // A name listed twice is planned twice, its space counted once.
+            if names.insert(repository.name).inserted { counted.append((repository.index, plan)) }
         }
-        let bytes = bytesFreed(inventory: inventory, repositories: repositories)
+        let bytes = bytesFreed(counted)
         return PurgePlan(
             registry: inventory.registry, retention: retention, now: now,
             cutoff: retention.singlePolicy?.cutoff(now: now), repositories: repositories, bytesFreed: bytes)
@@ -63,27 +66,29 @@ public enum Planner {
         let tagScopes = scopes.filter(\.rule.decidesTags)
         let protects = retention.protect.filter { $0.matches(repository: repository.name) }
             .map { (filter: $0, table: matchers.table($0.tag)) }
-        let graph = ManifestNode.graph(of: repository)
-        let ordered = newestFirstTags(repository, graph: graph)
+        let index = repository.index
+        let tagCount = index.tagNames.count
 
         // Tag phase: the first rule whose filters select a tag decides it. Verdicts are kept by
-        // position in `ordered`, not by tag name: hashing each name several times per plan showed.
-        var reasons = [TagReason](repeating: .notMatched, count: ordered.count)
-        var decidedBy = [Int?](repeating: nil, count: ordered.count)
+        // position in the newest-first order, not by tag name: hashing each name several times
+        // per plan showed.
+        var reasons = [TagReason](repeating: .notMatched, count: tagCount)
+        var decidedBy = [Int?](repeating: nil, count: tagCount)
         var eligible: [Int: [Int]] = [:]
-        let locks = !repository.tagLocks.isEmpty
-        for (position, entry) in ordered.enumerated() where !tagScopes.isEmpty {
-            if let rule = protects.first(where: { $0.table.search(entry.tag) }) {
+        for position in 0..<tagCount where !tagScopes.isEmpty {
+            let tag = index.tagNames[position]
+            if let rule = protects.first(where: { $0.table.search(tag) }) {
                 reasons[position] = .protected(filter: rule.filter.text)
-            } else if let (scope, filter) = firstMatch(entry.tag, in: tagScopes) {
+            } else if let (scope, filter) = firstMatch(tag, in: tagScopes) {
                 decidedBy[position] = scope.index
+                let date = index.tagTimes[position].date
                 if scope.rule.action == .keep {
                     reasons[position] = .keptByRule(rule: scope.rule.name ?? "keep")
-                } else if scope.cutoff != nil, entry.time.date == nil {
+                } else if scope.cutoff != nil, date == nil {
                     reasons[position] = .ageUnknown
-                } else if let cutoff = scope.cutoff, let date = entry.time.date, date >= cutoff {
+                } else if let cutoff = scope.cutoff, let date, date >= cutoff {
                     reasons[position] = .newerThanCutoff
-                } else if locks, repository.lock(ofTag: entry.tag).isLocked, !scope.rule.policy.includeLocked {
+                } else if index.tagLocked[position], !scope.rule.policy.includeLocked {
                     // As `acr purge`: a locked tag is reported and left, and not counted by `keep`.
                     reasons[position] = .locked
                 } else {
@@ -102,87 +107,59 @@ public enum Planner {
         }
         // Hand marks last: exclusion always wins; inclusion never beats protect. A tag changed by
         // hand was decided by no rule.
-        if !marks.isEmpty {
-            var positions: [String: Int] = [:]
-            for (position, entry) in ordered.enumerated() { positions[entry.tag] = position }
-            for mark in marks {
-                guard let position = positions[mark.tag] else { continue }
-                let current = reasons[position]
-                switch mark.kind {
-                case .exclude:
-                    if current.action == .delete {
-                        reasons[position] = .excludedByHand
-                        decidedBy[position] = nil
-                    }
-                case .include:
-                    if case .protected = current { continue }
-                    // A lock is the registry's own refusal: marking by hand cannot lift it.
-                    if case .locked = current { continue }
-                    if current.action == .keep {
-                        reasons[position] = .markedByHand
-                        decidedBy[position] = nil
-                    }
+        for mark in marks {
+            guard let position = index.tagPositions[mark.tag] else { continue }
+            let current = reasons[position]
+            switch mark.kind {
+            case .exclude:
+                if current.action == .delete {
+                    reasons[position] = .excludedByHand
+                    decidedBy[position] = nil
+                }
+            case .include:
+                if case .protected = current { continue }
+                // A lock is the registry's own refusal: marking by hand cannot lift it.
+                if case .locked = current { continue }
+                if current.action == .keep {
+                    reasons[position] = .markedByHand
+                    decidedBy[position] = nil
                 }
             }
         }
         var tagVerdicts: [TagVerdict] = []
-        tagVerdicts.reserveCapacity(ordered.count)
-        for (position, entry) in ordered.enumerated() {
+        tagVerdicts.reserveCapacity(tagCount)
+        for position in 0..<tagCount {
             tagVerdicts.append(
                 TagVerdict(
-                    tag: entry.tag, digest: entry.digest, time: entry.time, reason: reasons[position],
-                    rule: decidedBy[position].flatMap { retention.rules[$0].name }))
+                    tag: index.tagNames[position], digest: index.tagDigests[position], time: index.tagTimes[position],
+                    reason: reasons[position], rule: decidedBy[position].flatMap { retention.rules[$0].name }))
         }
 
-        // Manifest phase.
+        // Manifest phase, by manifest number (digest order).
         let decisions = manifestPhase(
-            repository: repository, graph: graph, retention: retention, scopes: scopes, tagVerdicts: tagVerdicts,
+            repository: repository, index: index, retention: retention, scopes: scopes, tagVerdicts: tagVerdicts,
             decidedBy: decidedBy)
-        var tagsByDigest: [Digest: [String]] = [:]
-        for (tag, digest) in repository.tags { tagsByDigest[digest, default: []].append(tag) }
         var manifestVerdicts: [ManifestVerdict] = []
-        manifestVerdicts.reserveCapacity(repository.manifests.count)
-        let referrerTagged = Set(repository.referrerTags.values)
-        for digest in sortedDigests(repository.manifests.keys) {
-            guard let record = graph[digest] else { continue }
+        manifestVerdicts.reserveCapacity(index.manifestCount)
+        for number in 0..<index.manifestCount {
             manifestVerdicts.append(
                 // A tag-schema referrers index goes with the referrers, before any index: deleted in
                 // the index phase, alongside its subject, a failed DELETE of it would outlive the subject.
                 ManifestVerdict(
-                    digest: digest, kind: record.kind,
-                    isReferrer: record.subject != nil || referrerTagged.contains(digest),
-                    tags: (tagsByDigest[digest] ?? []).sorted(), reason: decisions.reasons[digest] ?? .notMatched,
-                    rule: decisions.rules[digest].flatMap { retention.rules[$0].name }))
+                    digest: index.digests[number], kind: index.kinds[number],
+                    isReferrer: index.subjects[number] != nil || index.referrerTagged[number],
+                    tags: index.tagsOf[number], reason: decisions.reasons[number] ?? .notMatched,
+                    rule: decisions.rules[number].flatMap { retention.rules[$0].name }))
         }
-        let deletedManifests = Set(manifestVerdicts.filter { $0.action == .delete }.map(\.digest))
-        let referrerTags = repository.referrerTags.filter { deletedManifests.contains($0.value) }.map(\.key).sorted()
+        let referrerTags = index.referrerTags.compactMap { entry -> String? in
+            guard let number = entry.number, manifestVerdicts[number].action == .delete else { return nil }
+            return entry.tag
+        }
         var plan = RepositoryPlan(
             name: repository.name, selected: selected, tags: tagVerdicts, manifests: manifestVerdicts,
             referrerTagsDeleted: referrerTags)
         plan.untaggedVisible = repository.untaggedVisible
         return plan
-    }
-
-    /// The repository's tags newest first (ties by name, unknown times last), as `newestFirst`
-    /// orders them. Indices are sorted against plain arrays of times and names: moving (tag,
-    /// digest, time) tuples, or reading them in the comparator, retained and released strings on
-    /// every step, which was a sixth of a re-plan at 10,000 tags.
-    static func newestFirstTags(
-        _ repository: RepositoryInventory, graph: [Digest: ManifestNode]
-    ) -> [(tag: String, digest: Digest, time: TagTime)] {
-        // `RepositoryInventory.time(ofTag:)`, read from the graph rather than the records.
-        let entries = repository.tags.map { tag, digest in
-            (tag: tag, digest: digest, time: repository.tagTimes[tag] ?? graph[digest]?.time ?? .unknown)
-        }
-        // Unknown times sort after every known one.
-        let times = entries.map { $0.time.date?.timeIntervalSinceReferenceDate ?? -Double.infinity }
-        let names = entries.map(\.tag)
-        let order = entries.indices.sorted { a, b in
-            let x = times[a]
-            let y = times[b]
-            return x != y ? x > y : names[a] < names[b]
-        }
-        return order.map { entries[$0] }
     }
 
     /// Digests in ascending order (`Digest.<`), sorted by index against their 64-bit order keys;
@@ -205,35 +182,26 @@ public enum Planner {
     }
 
     /// Bytes used only by deleted manifests: their own bodies plus blobs no kept manifest in any
-    /// loaded repository uses (registries share blobs across repositories).
+    /// loaded repository uses (registries share blobs across repositories). `plans` are the
+    /// repositories' plans, each with the index it was made from (its manifest verdicts are in
+    /// the index's order).
     /// Two passes: the blobs of what goes, then the kept manifests strike off what they use, and
-    /// stop once nothing is left to strike. A plan that deletes nothing no longer builds a set of
-    /// every kept blob; one that deletes most of the inventory costs about what it did (a tenth of a
-    /// re-plan at 10,000 tags, most of it hashing digests).
-    static func bytesFreed(inventory: Inventory, repositories: [RepositoryPlan]) -> Int64 {
+    /// stop once nothing is left to strike. A plan that deletes nothing builds no set of every
+    /// kept blob.
+    static func bytesFreed(_ plans: [(index: RepositoryIndex, plan: RepositoryPlan)]) -> Int64 {
         var deletedBlobs: [Digest: Int64] = [:]
         var bodies: Int64 = 0
-        var planIndex: [String: Int] = [:]
-        for (index, plan) in repositories.enumerated() where planIndex[plan.name] == nil {
-            planIndex[plan.name] = index
-        }
-        var deletedIn: [String: Set<Digest>] = [:]
-        for repository in inventory.repositories {
-            guard let index = planIndex[repository.name] else { continue }
-            var deleted = Set<Digest>()
-            for verdict in repositories[index].manifests where verdict.action == .delete {
-                deleted.insert(verdict.digest)
-                guard let record = repository.manifests[verdict.digest] else { continue }
-                bodies += Int64(record.bodySize)
-                for blob in record.blobs { deletedBlobs[blob.digest] = blob.size }
+        for (index, plan) in plans {
+            for (number, verdict) in plan.manifests.enumerated() where verdict.action == .delete {
+                bodies += Int64(index.bodySizes[number])
+                for blob in index.blobs[number] { deletedBlobs[blob.digest] = blob.size }
             }
-            if !deleted.isEmpty { deletedIn[repository.name] = deleted }
         }
         guard !deletedBlobs.isEmpty else { return bodies }
-        for repository in inventory.repositories {
-            let deleted = deletedIn[repository.name] ?? []
-            for (digest, record) in repository.manifests where !record.blobs.isEmpty && !deleted.contains(digest) {
-                for blob in record.blobs { deletedBlobs[blob.digest] = nil }
+        for (index, plan) in plans {
+            for (number, verdict) in plan.manifests.enumerated()
+            where verdict.action == .keep && !index.blobs[number].isEmpty {
+                for blob in index.blobs[number] { deletedBlobs[blob.digest] = nil }
                 if deletedBlobs.isEmpty { return bodies }
             }
         }

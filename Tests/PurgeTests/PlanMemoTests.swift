@@ -52,4 +52,55 @@ import Testing
         }
         #expect(memo.patternCount == 3)
     }
+
+    /// The same repository, built afresh: nothing the planner worked out for the old value comes along.
+    static func rebuilt(_ inventory: Inventory) -> Inventory {
+        Inventory(
+            registry: inventory.registry,
+            repositories: inventory.repositories.map { old in
+                var fresh = RepositoryInventory(
+                    name: old.name, tags: old.tags, referrerTags: old.referrerTags, manifests: old.manifests,
+                    problems: old.problems)
+                fresh.leftovers = old.leftovers
+                fresh.api = old.api
+                fresh.tagTimes = old.tagTimes
+                fresh.tagLocks = old.tagLocks
+                return fresh
+            })
+    }
+
+    /// The planner keeps what it works out of a repository with the repository value between
+    /// plans; a value changed afterwards must be planned as it is now, and the copy planned
+    /// before must still plan as it did.
+    @Test func aRepositoryChangedAfterAPlanIsPlannedAsItIsNow() throws {
+        let policy = try PurgePolicy.parse(filters: ["my-app:^((?!prod|dev).)*$"], ago: "30d", untagged: true)
+        var inventory = Self.inventory
+        let original = inventory
+        let first = Planner.plan(inventory: original, policy: policy, now: now)
+        let going = try #require(first["my-app"]?.manifestsToDelete.first?.digest)
+        let goingTags = try #require(first["my-app"]?.tagsToDelete.map(\.tag))
+        try #require(goingTags.count >= 2)
+        let changes: [(String, (inout RepositoryInventory) -> Void)] = [
+            ("a kept tag pushed onto a planned manifest", { $0.tags["prod-2"] = going }),
+            ("a planned manifest gone", { $0.manifests[going] = nil }),
+            (
+                "a planned tag given its own, recent time",
+                { $0.tagTimes[goingTags[0]] = TagTime(date: now, source: .vendor) }
+            ),
+            (
+                "a planned tag locked",
+                { $0.tagLocks[goingTags[1]] = LockState(deleteEnabled: false, writeEnabled: true) }
+            ),
+        ]
+        for (what, change) in changes {
+            let position = try #require(inventory.repositories.firstIndex { $0.name == "my-app" })
+            let before = Planner.plan(inventory: inventory, policy: policy, now: now)
+            change(&inventory.repositories[position])
+            let planned = Planner.plan(inventory: inventory, policy: policy, now: now)
+            let fresh = Planner.plan(inventory: Self.rebuilt(inventory), policy: policy, now: now)
+            #expect(same(planned, fresh), "\(what): planned from what the repository was")
+            #expect(!same(planned, before), "\(what) changes the plan, so the comparison means something")
+        }
+        #expect(same(Planner.plan(inventory: original, policy: policy, now: now), first))
+    }
 }

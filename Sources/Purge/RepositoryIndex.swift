@@ -1,0 +1,146 @@
+import Foundation
+import RegistryClient
+
+/// The half of planning a repository that no policy changes, worked out once per repository and
+/// kept with it (`RepositoryInventory.index`) for every plan after: the manifests numbered in
+/// digest order with their graph as arrays of numbers, the tags newest first, and who points at
+/// what. A re-plan then reads arrays by position; before, it rebuilt dictionaries keyed by digest
+/// and probed them a dozen times per manifest, and hashing those digests was a third of a plan.
+final class RepositoryIndex: Sendable {
+    // Manifests, by number: number `n` is the n-th digest in ascending order (`Digest.<`), the
+    // order of a plan's manifest verdicts.
+    let digests: [Digest]
+    let numbers: [Digest: Int]
+    let kinds: [ManifestKind]
+    /// An index's children in view, by number, in the order the index lists them.
+    let children: [[Int]]
+    /// Referrers in view, by number.
+    let referrers: [[Int]]
+    /// The manifest each refers to (its `subject`), in view or not.
+    let subjects: [Digest?]
+    let subjectNumbers: [Int?]
+    let locked: [Bool]
+    let times: [TagTime]
+    /// An ordinary tag points to it.
+    let tagged: [Bool]
+    /// A listed index names it as a child.
+    let hasParent: [Bool]
+    /// A referrer tag (`sha256-<hex>`, `.sig`, …) points to it.
+    let referrerTagged: [Bool]
+    /// For a manifest a referrer tag points to: the subject that tag names (the lowest such tag's).
+    let referrerTagSubjects: [Digest?]
+    /// Ordinary tags pointing to it, sorted.
+    let tagsOf: [[String]]
+    /// Leftovers of an earlier run (`LeftoverCheck`).
+    let leftoverPresent: [Bool]
+    let dangling: [Bool]
+    let bodySizes: [Int]
+    let blobs: [[(digest: Digest, size: Int64)]]
+
+    // Tags, newest first (ties by name, unknown times last), as a plan lists its tag verdicts.
+    let tagNames: [String]
+    let tagDigests: [Digest]
+    /// The number of the manifest each tag points to; nil when it could not be read.
+    let tagNumbers: [Int?]
+    let tagTimes: [TagTime]
+    let tagLocked: [Bool]
+    /// A tag's position in the newest-first order, for hand marks.
+    let tagPositions: [String: Int]
+
+    /// Referrer tags by name, with the manifest each points to and the subject its name gives.
+    let referrerTags: [(tag: String, number: Int?, subject: Digest?, subjectNumber: Int?)]
+
+    init(_ repository: RepositoryInventory) {
+        let digests = Planner.sortedDigests(repository.manifests.keys)
+        var numbers: [Digest: Int] = [:]
+        numbers.reserveCapacity(digests.count)
+        for (number, digest) in digests.enumerated() { numbers[digest] = number }
+        // Every digest is a key of `manifests`: nothing is dropped, so records and numbers align.
+        let records = digests.compactMap { repository.manifests[$0] }
+        self.digests = digests
+        self.numbers = numbers
+        kinds = records.map(\.kind)
+        children = records.map { $0.children.compactMap { numbers[$0] } }
+        referrers = records.map { $0.referrers.compactMap { numbers[$0] } }
+        subjects = records.map(\.subject)
+        subjectNumbers = records.map { $0.subject.flatMap { numbers[$0] } }
+        locked = records.map(\.lock.isLocked)
+        times = records.map(\.time)
+        bodySizes = records.map(\.bodySize)
+        blobs = records.map { $0.blobs.map { (digest: $0.digest, size: $0.size) } }
+        var hasParent = [Bool](repeating: false, count: digests.count)
+        for list in children { for child in list { hasParent[child] = true } }
+        self.hasParent = hasParent
+        leftoverPresent = digests.map { repository.leftovers.present.contains($0) }
+        dangling = digests.map { repository.leftovers.dangling.contains($0) }
+
+        var tagged = [Bool](repeating: false, count: digests.count)
+        var tagsOf = [[String]](repeating: [], count: digests.count)
+        for (tag, digest) in repository.tags {
+            guard let number = numbers[digest] else { continue }
+            tagged[number] = true
+            tagsOf[number].append(tag)
+        }
+        self.tagged = tagged
+        self.tagsOf = tagsOf.map { $0.count > 1 ? $0.sorted() : $0 }
+
+        var referrerTagged = [Bool](repeating: false, count: digests.count)
+        var referrerTagSubjects = [Digest?](repeating: nil, count: digests.count)
+        referrerTags = repository.referrerTags.sorted { $0.key < $1.key }.map { tag, digest in
+            let number = numbers[digest]
+            let subject = RepositoryInventory.referrerSubject(ofTag: tag)
+            if let number {
+                referrerTagged[number] = true
+                if referrerTagSubjects[number] == nil { referrerTagSubjects[number] = subject }
+            }
+            return (tag: tag, number: number, subject: subject, subjectNumber: subject.flatMap { numbers[$0] })
+        }
+        self.referrerTagged = referrerTagged
+        self.referrerTagSubjects = referrerTagSubjects
+
+        // `RepositoryInventory.time(ofTag:)`. Indices are sorted against plain arrays of times and
+        // names: moving tuples of strings in the comparator retained and released on every step.
+        let entries = Array(repository.tags)
+        let entryNumbers = entries.map { numbers[$0.value] }
+        let entryTimes = entries.indices.map { position in
+            repository.tagTimes[entries[position].key] ?? entryNumbers[position].map { records[$0].time } ?? .unknown
+        }
+        let keys = entryTimes.map { $0.date?.timeIntervalSinceReferenceDate ?? -Double.infinity }
+        let order = entries.indices.sorted { a, b in
+            keys[a] != keys[b] ? keys[a] > keys[b] : entries[a].key < entries[b].key
+        }
+        tagNames = order.map { entries[$0].key }
+        tagDigests = order.map { entries[$0].value }
+        tagNumbers = order.map { entryNumbers[$0] }
+        tagTimes = order.map { entryTimes[$0] }
+        tagLocked = tagNames.map { repository.lock(ofTag: $0).isLocked }
+        var tagPositions: [String: Int] = [:]
+        tagPositions.reserveCapacity(order.count)
+        for (position, tag) in tagNames.enumerated() { tagPositions[tag] = position }
+        self.tagPositions = tagPositions
+    }
+
+    var manifestCount: Int { digests.count }
+}
+
+/// Where a repository keeps its index between plans. A repository value shares its slot with its
+/// copies; changing anything the index is made of gives the changed value a new, empty slot, so an
+/// index always describes the value it is read from.
+final class RepositoryIndexSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var index: RepositoryIndex?
+
+    func index(_ make: () -> RepositoryIndex) -> RepositoryIndex {
+        lock.withLock {
+            if let index { return index }
+            let made = make()
+            index = made
+            return made
+        }
+    }
+}
+
+extension RepositoryInventory {
+    /// The repository's index, made on first use and kept until the repository changes.
+    var index: RepositoryIndex { indexSlot.index { RepositoryIndex(self) } }
+}
