@@ -6,8 +6,9 @@ import RegistryClient
 /// Right before deleting in a repository it re-lists and re-resolves the tags (`RecheckDecision`):
 /// a tag planned for deletion that moved is skipped, and a manifest that any surviving tag now
 /// points to is spared together with its children and referrers. Nothing outside the plan is
-/// deleted. Each deletion is journaled first. Order: referrers, indexes, images, then single tags;
-/// within each of those phases, deletions run concurrently.
+/// deleted. Each deletion is journaled first. Order within a repository: referrers, indexes,
+/// images, then single tags; within each of those phases deletions run concurrently, and several
+/// repositories run at once.
 ///
 /// Every planned item ends in the result: deleted, skipped for a safety reason, failed, or not
 /// done (its repository stopped on an error, or the run was interrupted), so the exit status and
@@ -19,18 +20,21 @@ public struct PurgeExecutor: Sendable {
     /// Deletions in flight at once within a phase of a repository (the client's concurrency limit
     /// bounds the requests in any case).
     public let parallelism: Int
+    /// Repositories deleted in at the same time.
+    public let repositoryParallelism: Int
     /// Where the journal finds the bytes of what it records: the cache the load filled, else the
     /// registry.
     let bytes: ManifestBytes
 
     public init(
         client: RegistryClient, journal: Journal?, stop: StopSignal? = nil, parallelism: Int = 8,
-        cache: ContentCache = .disabled
+        repositoryParallelism: Int = 4, cache: ContentCache = .disabled
     ) {
         self.client = client
         self.journal = journal
         self.stop = stop
         self.parallelism = max(1, parallelism)
+        self.repositoryParallelism = max(1, repositoryParallelism)
         bytes = ManifestBytes(client: client, cache: cache)
     }
 
@@ -40,24 +44,39 @@ public struct PurgeExecutor: Sendable {
         let affected = plan.affectedRepositories
         let total = affected.reduce(0) { $0 + $1.tagsToDelete.count + $1.manifestsToDelete.count }
         events?(.started(total: total))
-        var items: [ExecutionItem] = []
-        var interrupted = false
-        for repositoryPlan in affected {
+        // Repositories run side by side (nothing in one depends on another: the order that keeps
+        // a deletion safe is within a repository), so one's re-check overlaps another's DELETEs;
+        // the client's limit bounds the requests of all of them together. One after another, the
+        // DELETEs waited on each repository's re-check and on each chunk's slowest request.
+        let outcomes = await Concurrently.results(affected, window: repositoryParallelism) {
+            [self] repositoryPlan -> (items: [ExecutionItem], interrupted: Bool) in
             let run = RepositoryRun(plan: repositoryPlan, events: events)
             guard let repository = inventory[repositoryPlan.name] else {
                 run.leaveRest("the repository is not in the inventory")
-                items += run.items
-                continue
+                return (run.items, false)
             }
             if stopRequested {
-                interrupted = true
                 run.leaveRest("interrupted before this repository")
-                items += run.items
-                continue
+                return (run.items, true)
             }
             events?(.checking(repository: repository.name))
-            interrupted = await execute(run, repository: repository) || interrupted
-            items += run.items
+            let interrupted = await execute(run, repository: repository)
+            return (run.items, interrupted)
+        }
+        var items: [ExecutionItem] = []
+        var interrupted = false
+        for (repositoryPlan, outcome) in zip(affected, outcomes) {
+            switch outcome {
+            case .success(let outcome):
+                items += outcome.items
+                interrupted = interrupted || outcome.interrupted
+            case .failure:
+                // Only a cancelled task ends without its items; every planned item still gets one.
+                let run = RepositoryRun(plan: repositoryPlan, events: events)
+                run.leaveRest("interrupted")
+                items += run.items
+                interrupted = true
+            }
         }
         await journal?.close()
         return ExecutionResult(
@@ -69,11 +88,14 @@ public struct PurgeExecutor: Sendable {
     /// Deletes what may still go in one repository; true when it stopped on an interruption.
     ///
     /// Referrers, then indexes, then images, then single tags: each phase ends before the next
-    /// starts, so a subject never goes before its referrers, nor a child before its index. A
-    /// manifest phase begins with a fresh re-check of the repository when anything was deleted
-    /// since the last one, so what another writer changed meanwhile (a tag re-pointed, a tag pushed
-    /// onto a planned manifest) is seen. The single-tag phase reuses the last re-check: each tag is
-    /// checked against the digest it is expected at as it goes (`deleteTag(…, expecting:)`).
+    /// starts, so a subject never goes before its referrers, nor a child before its index. The
+    /// first phase begins with a full re-check of the repository (every tag resolved again); each
+    /// later manifest phase, when anything was deleted since, with one listing that drops the tags
+    /// gone and resolves the new ones (`refreshed`), so a tag pushed meanwhile onto a planned
+    /// manifest is seen. (A full re-check per phase was three HEADs per tag, most of a deletion's
+    /// requests, for a window — a re-pointed tag — that no API closes anyway.) The single-tag
+    /// phase reuses the last look: each tag is checked against the digest it is expected at as it
+    /// goes (`deleteTag(…, expecting:)`).
     private func execute(_ run: RepositoryRun, repository: RepositoryInventory) async -> Bool {
         let name = repository.name
         var current: [String: Digest]?
@@ -88,14 +110,19 @@ public struct PurgeExecutor: Sendable {
                 run.leaveRest("interrupted")
                 return true
             }
-            if current == nil || (phase != .singleTags && run.deletedSinceCheck) {
-                do {
+            do {
+                if let seen = current {
+                    if phase != .singleTags && run.deletedSinceCheck {
+                        current = try await refreshed(seen, repository: repository)
+                        run.deletedSinceCheck = false
+                    }
+                } else {
                     current = try await resolveAll(repository)
                     run.deletedSinceCheck = false
-                } catch {
-                    run.stop("could not re-check the repository: \(Self.text(error))")
-                    return false
                 }
+            } catch {
+                run.stop("could not re-check the repository: \(Self.text(error))")
+                return false
             }
             let decision = RecheckDecision(plan: remaining, repository: repository, current: current ?? [:])
             for (target, reason) in decision.skipped { run.record(target, .skipped(reason: reason)) }
@@ -292,21 +319,9 @@ public struct PurgeExecutor: Sendable {
     ) async -> [ManifestVerdict]? {
         let current: [String: Digest]
         do {
-            if repository.api == .acr {
-                // ACR's listing carries digests: the whole last look is one listing.
-                current = try await resolveAll(repository)
-                return Self.decide(chunk, plan: plan, repository: repository, current: current, run: run)
-            }
-            let names = try await client.tags(repository: repository.name)
-            let new = names.filter { seen[$0] == nil }
-            guard !new.isEmpty else { return chunk }
-            let client = self.client
-            let resolved = try await TagResolution.resolve(new) { tag in
-                try await client.head(repository: repository.name, reference: tag)?.digest
-            }
-            var merged = seen
-            for (tag, digest) in resolved { if let digest { merged[tag] = digest } }
-            current = merged
+            current = try await refreshed(seen, repository: repository)
+            // Nothing new: the phase's decision stands for the chunk.
+            if repository.api != .acr, current.keys.allSatisfy({ seen[$0] != nil }) { return chunk }
         } catch {
             run.stop("could not re-check the repository: \(Self.text(error))")
             return nil
@@ -327,6 +342,28 @@ public struct PurgeExecutor: Sendable {
             }
         }
         return chunk.filter { going.contains($0.digest) }
+    }
+
+    /// `seen` brought up to date with one listing: names no longer listed are dropped and new
+    /// names resolved (a HEAD each); a name still listed keeps the digest it was seen at. On ACR
+    /// the listing carries every digest, so it is simply the listing. A tag re-pointed under a
+    /// name already seen is not caught here: only the repository's first re-check (a HEAD per
+    /// tag) sees that, and no registry API closes that window for the time of a deletion.
+    private func refreshed(_ seen: [String: Digest], repository: RepositoryInventory) async throws -> [String: Digest] {
+        if repository.api == .acr { return try await resolveAll(repository) }
+        let names = try await client.tags(repository: repository.name)
+        var current: [String: Digest] = [:]
+        var new: [String] = []
+        for name in names {
+            if let digest = seen[name] { current[name] = digest } else { new.append(name) }
+        }
+        guard !new.isEmpty else { return current }
+        let client = self.client
+        let resolved = try await TagResolution.resolve(new) { tag in
+            try await client.head(repository: repository.name, reference: tag)?.digest
+        }
+        for (tag, digest) in resolved { if let digest { current[tag] = digest } }
+        return current
     }
 
     /// Every tag of the repository now, resolved to its digest: on ACR from its listing, which
