@@ -56,10 +56,28 @@ public struct ManifestRecord: Sendable {
 public struct RepositoryInventory: Sendable {
     public var name: String
     /// Ordinary tags → digest. Referrer tags (`sha256-<hex>`, `.sig`, …) are in `referrerTags`.
-    public var tags: [String: Digest] { didSet { indexSlot = RepositoryIndexSlot() } }
+    public var tags: [String: Digest] {
+        get { storedTags }
+        _modify {
+            indexSlot = RepositoryIndexSlot()
+            yield &storedTags
+        }
+    }
     /// Tags that belong to the referrers machinery → the digest they point to. Not for filters.
-    public var referrerTags: [String: Digest] { didSet { indexSlot = RepositoryIndexSlot() } }
-    public var manifests: [Digest: ManifestRecord] { didSet { indexSlot = RepositoryIndexSlot() } }
+    public var referrerTags: [String: Digest] {
+        get { storedReferrerTags }
+        _modify {
+            indexSlot = RepositoryIndexSlot()
+            yield &storedReferrerTags
+        }
+    }
+    public var manifests: [Digest: ManifestRecord] {
+        get { storedManifests }
+        _modify {
+            indexSlot = RepositoryIndexSlot()
+            yield &storedManifests
+        }
+    }
     /// Whether manifests that were untagged before the load are in view: a vendor API lists them
     /// (ACR's `_manifests`); a generic registry shows manifests only through tags.
     public var untaggedVisible: Bool { api == .acr }
@@ -67,17 +85,43 @@ public struct RepositoryInventory: Sendable {
     public var problems: [String]
     /// What the load found of the manifests an earlier run left (`Leftovers`); the present ones
     /// are in `manifests`, untagged.
-    public var leftovers = LeftoverCheck() { didSet { indexSlot = RepositoryIndexSlot() } }
+    public var leftovers: LeftoverCheck {
+        get { storedLeftovers }
+        _modify {
+            indexSlot = RepositoryIndexSlot()
+            yield &storedLeftovers
+        }
+    }
     /// The API it was listed through: on ACR, tags carry their own times and locks.
     public var api: RegistryAPI = .oci
     /// Each tag's own time where the registry keeps one (ACR's `lastUpdateTime`: when the tag was
     /// last pushed or moved). A tag without one is as old as its manifest.
-    public var tagTimes: [String: TagTime] = [:] { didSet { indexSlot = RepositoryIndexSlot() } }
+    public var tagTimes: [String: TagTime] {
+        get { storedTagTimes }
+        _modify {
+            indexSlot = RepositoryIndexSlot()
+            yield &storedTagTimes
+        }
+    }
     /// Locked tags (ACR); a tag not in here is unlocked.
-    public var tagLocks: [String: LockState] = [:] { didSet { indexSlot = RepositoryIndexSlot() } }
-    /// What the planner works out of the above once for every plan (`RepositoryIndex`); each
-    /// property it is made of gives a changed value a new slot. (A `didSet` that does not read
-    /// `oldValue` still lets the loader change a dictionary in place.)
+    public var tagLocks: [String: LockState] {
+        get { storedTagLocks }
+        _modify {
+            indexSlot = RepositoryIndexSlot()
+            yield &storedTagLocks
+        }
+    }
+
+    // What the planner reads, behind accessors that give a changed value a new, empty index slot
+    // (`RepositoryIndex`, worked out once and kept for every plan after). `_modify` changes a
+    // dictionary in place: a `didSet` made every `manifests[digest] = record` from another module
+    // copy the whole dictionary, which made loading quadratic.
+    private var storedTags: [String: Digest]
+    private var storedReferrerTags: [String: Digest]
+    private var storedManifests: [Digest: ManifestRecord]
+    private var storedLeftovers = LeftoverCheck()
+    private var storedTagTimes: [String: TagTime] = [:]
+    private var storedTagLocks: [String: LockState] = [:]
     var indexSlot = RepositoryIndexSlot()
 
     public init(
@@ -85,9 +129,9 @@ public struct RepositoryInventory: Sendable {
         manifests: [Digest: ManifestRecord] = [:], problems: [String] = []
     ) {
         self.name = name
-        self.tags = tags
-        self.referrerTags = referrerTags
-        self.manifests = manifests
+        storedTags = tags
+        storedReferrerTags = referrerTags
+        storedManifests = manifests
         self.problems = problems
     }
 

@@ -3,13 +3,37 @@ import RegistryClient
 /// What the manifest phase decided, by manifest number (`RepositoryIndex`): a reason for every
 /// manifest, and the rule behind it where one is.
 struct ManifestDecisions {
-    var reasons: [ManifestReason?]
+    var reasons: ManifestReasons
     /// Rule positions in the policy.
     var rules: [Int?]
 
     init(count: Int) {
-        reasons = Array(repeating: nil, count: count)
+        reasons = ManifestReasons(count: count)
         rules = Array(repeating: nil, count: count)
+    }
+}
+
+/// A reason per manifest number, or none yet, with a flag per number saying which: most of the
+/// manifest phase's reads only ask whether a manifest is decided, and reading an optional enum
+/// with a payload copies it out (a value-witness call, a retain and a release), which was a fifth
+/// of a re-plan.
+struct ManifestReasons {
+    private var reasons: [ManifestReason?]
+    private var decided: [Bool]
+
+    init(count: Int) {
+        reasons = Array(repeating: nil, count: count)
+        decided = Array(repeating: false, count: count)
+    }
+
+    func isDecided(_ number: Int) -> Bool { decided[number] }
+
+    subscript(number: Int) -> ManifestReason? {
+        get { reasons[number] }
+        set {
+            decided[number] = newValue != nil
+            reasons[number] = newValue
+        }
     }
 }
 
@@ -26,7 +50,7 @@ extension Planner {
     /// same in every plan.
     static func manifestPhase(
         repository: RepositoryInventory, index: RepositoryIndex, retention: RetentionPolicy, scopes: [RuleScope],
-        tagVerdicts: [TagVerdict], decidedBy: [Int?]
+        tagKept: [Bool], decidedBy: [Int?]
     ) -> ManifestDecisions {
         let count = index.manifestCount
         var decisions = ManifestDecisions(count: count)
@@ -35,28 +59,36 @@ extension Planner {
         // is built per manifest per plan).
         var keptCount = [Int](repeating: 0, count: count)
         var someKept: [Int: [String]] = [:]
-        // The rules that removed a manifest's tags, in rule order; tags removed by hand have none.
-        var deleters = [[Int]](repeating: [], count: count)
+        // The rules that removed a manifest's tags; tags removed by hand have none. Nearly always
+        // one rule, so the first is kept by number and only a second or later in a dictionary (an
+        // array per manifest was a tenth of a re-plan in allocations).
+        var firstDeleter = [Int](repeating: -1, count: count)
+        var moreDeleters: [Int: [Int]] = [:]
         var deletedByHand = [Bool](repeating: false, count: count)
-        for (position, verdict) in tagVerdicts.enumerated() {
-            guard let number = index.tagNumbers[position] else { continue }
-            if verdict.action == .keep {
+        for position in tagKept.indices {
+            guard let number = index.manifestNumber(ofTag: position) else { continue }
+            if tagKept[position] {
                 keptCount[number] += 1
             } else if let rule = decidedBy[position] {
-                if !deleters[number].contains(rule) { deleters[number].append(rule) }
+                if firstDeleter[number] < 0 {
+                    firstDeleter[number] = rule
+                } else if firstDeleter[number] != rule, !(moreDeleters[number]?.contains(rule) ?? false) {
+                    moreDeleters[number, default: []].append(rule)
+                }
             } else {
                 deletedByHand[number] = true
             }
         }
-        for (position, verdict) in tagVerdicts.enumerated() where verdict.action == .keep {
-            guard let number = index.tagNumbers[position], keptCount[number] < index.tagsOf[number].count else {
+        for position in tagKept.indices where tagKept[position] {
+            guard let number = index.manifestNumber(ofTag: position), keptCount[number] < index.tagsOf[number].count
+            else {
                 continue
             }
-            someKept[number, default: []].append(verdict.tag)
+            someKept[number, default: []].append(index.tagNames[position])
         }
 
         // Everything a kept root holds: children at any depth, and referrers (and theirs).
-        var kept = [ManifestReason?](repeating: nil, count: count)
+        var kept = ManifestReasons(count: count)
         var queue: [Int] = []
         for number in 0..<count where keptCount[number] > 0 {
             kept[number] = .stillTagged(tags: someKept[number]?.sorted() ?? index.tagsOf[number])
@@ -65,15 +97,25 @@ extension Planner {
         let untaggedScope = scopes.first { $0.rule.deletesUntagged }
         // The rule each manifest that may go would go by, before children and referrers inherit it.
         var owners = [Int?](repeating: nil, count: count)
-        for number in 0..<count where kept[number] == nil {
+        for number in 0..<count where !kept.isDecided(number) {
             let hadTags = index.tagged[number]
             var blocker: Int?
             var allowed: Bool
             if hadTags {
-                let rules = deleters[number].sorted()
-                blocker = rules.first { !retention.rules[$0].deletesUntagged }
+                // The lowest-numbered rule that removed a tag owns it; any of them without
+                // `untagged` blocks it.
+                let first = firstDeleter[number]
+                if first < 0 {
+                    owners[number] = untaggedScope?.index
+                } else if let more = moreDeleters[number] {
+                    let rules = ([first] + more).sorted()
+                    blocker = rules.first { !retention.rules[$0].deletesUntagged }
+                    owners[number] = rules[0]
+                } else {
+                    blocker = retention.rules[first].deletesUntagged ? nil : first
+                    owners[number] = first
+                }
                 allowed = blocker == nil && (!deletedByHand[number] || untaggedScope != nil)
-                owners[number] = rules.first ?? untaggedScope?.index
             } else {
                 allowed = untaggedScope != nil
                 owners[number] = untaggedScope?.index
@@ -96,30 +138,30 @@ extension Planner {
         // earlier run planned them and their subject is gone (`LeftoverCheck.dangling`), and a rule
         // reaching the repository deletes untagged manifests.
         let finishDangling = untaggedScope != nil
-        for number in 0..<count where kept[number] == nil && !(finishDangling && index.dangling[number]) {
-            if let subject = index.subjects[number], index.subjectNumbers[number] == nil {
-                kept[number] = .subjectNotInView(subject: subject)
+        for number in 0..<count where !kept.isDecided(number) && !(finishDangling && index.dangling[number]) {
+            if let subject = index.subject(of: number), subject.number == nil {
+                kept[number] = .subjectNotInView(subject: subject.digest)
                 queue.append(number)
             }
         }
         holdWhatTheyUse(queue, reasons: &kept, index: index)
         // Tag-schema indexes (`sha256-<hex>` tags) follow their subject.
         for entry in index.referrerTags {
-            guard let number = entry.number, kept[number] == nil, !(finishDangling && index.dangling[number]),
+            guard let number = entry.number, !kept.isDecided(number), !(finishDangling && index.dangling[number]),
                 let subject = entry.subject
             else { continue }
             if let subjectNumber = entry.subjectNumber {
-                if kept[subjectNumber] != nil { kept[number] = .referrerOfKept(subject: subject) }
+                if kept.isDecided(subjectNumber) { kept[number] = .referrerOfKept(subject: subject) }
             } else {
                 kept[number] = .subjectNotInView(subject: subject)
             }
         }
         var reasons = kept
-        var candidates = (0..<count).filter { reasons[$0] == nil }
+        var candidates = (0..<count).filter { !reasons.isDecided($0) }
         spareUntaggedRoots(
             &reasons, rules: &decisions.rules, candidates: candidates, repository: repository, index: index,
             scopes: scopes, owners: owners)
-        candidates = candidates.filter { reasons[$0] == nil }
+        candidates = candidates.filter { !reasons.isDecided($0) }
 
         // Whatever is left is deleted, with the reason that ties it to the purge.
         var isCandidate = [Bool](repeating: false, count: count)
@@ -133,12 +175,12 @@ extension Planner {
         // What each deleted manifest goes with: its subject or its index, when that goes too.
         var followed = [Int?](repeating: nil, count: count)
         for number in candidates {
-            if let subject = index.subjects[number] {
-                reasons[number] = .subjectDeleted(subject: subject)
-                followed[number] = index.subjectNumbers[number]
-            } else if let subject = index.referrerTagSubjects[number] {
-                reasons[number] = .subjectDeleted(subject: subject)
-                followed[number] = index.numbers[subject]
+            if let subject = index.subject(of: number) {
+                reasons[number] = .subjectDeleted(subject: subject.digest)
+                followed[number] = subject.number
+            } else if let subject = index.referrerTagSubject(of: number) {
+                reasons[number] = .subjectDeleted(subject: subject.digest)
+                followed[number] = subject.number
             } else if let parent = deletedParent[number], isCandidate[parent] {
                 reasons[number] = .childOfDeletedIndex(index: index.digests[parent])
                 followed[number] = parent
@@ -166,11 +208,11 @@ extension Planner {
     /// `untagged-only`'s `keep N` spares the N newest of them. What they hold (children, referrers)
     /// stays with them. Manifests an earlier run left are finished whatever their age.
     static func spareUntaggedRoots(
-        _ reasons: inout [ManifestReason?], rules: inout [Int?], candidates: [Int], repository: RepositoryInventory,
+        _ reasons: inout ManifestReasons, rules: inout [Int?], candidates: [Int], repository: RepositoryInventory,
         index: RepositoryIndex, scopes: [RuleScope], owners: [Int?]
     ) {
         let roots = candidates.filter { number in
-            !index.tagged[number] && !index.hasParent[number] && index.subjects[number] == nil
+            !index.tagged[number] && !index.hasParent[number] && !index.hasSubject[number]
                 && !index.referrerTagged[number]
         }
         guard !roots.isEmpty else { return }
@@ -219,7 +261,7 @@ extension Planner {
         var isSpared = [Bool](repeating: false, count: index.manifestCount)
         for number in spared { isSpared[number] = true }
         for entry in index.referrerTags {
-            guard let number = entry.number, reasons[number] == nil, let subject = entry.subject,
+            guard let number = entry.number, !reasons.isDecided(number), let subject = entry.subject,
                 let subjectNumber = entry.subjectNumber, isSpared[subjectNumber]
             else { continue }
             reasons[number] = .referrerOfKept(subject: subject)
@@ -229,14 +271,14 @@ extension Planner {
     /// Marks what the kept manifests `from` hold as kept too: their children at any depth (child of
     /// a kept index) and their referrers (referrer of a kept manifest), and what those hold in turn.
     /// A manifest that already has a reason keeps it.
-    static func holdWhatTheyUse(_ from: [Int], reasons: inout [ManifestReason?], index: RepositoryIndex) {
+    static func holdWhatTheyUse(_ from: [Int], reasons: inout ManifestReasons, index: RepositoryIndex) {
         var queue = from
         while let number = queue.popLast() {
-            for child in index.children[number] where reasons[child] == nil {
+            for child in index.children[number] where !reasons.isDecided(child) {
                 reasons[child] = .childOfKeptIndex(index: index.digests[number])
                 queue.append(child)
             }
-            for referrer in index.referrers[number] where reasons[referrer] == nil {
+            for referrer in index.referrers[number] where !reasons.isDecided(referrer) {
                 reasons[referrer] = .referrerOfKept(subject: index.digests[number])
                 queue.append(referrer)
             }

@@ -63,11 +63,30 @@ public enum Planner {
                 cutoff: cutoffs[index])
         }
         let selected = !scopes.isEmpty
-        let tagScopes = scopes.filter(\.rule.decidesTags)
-        let protects = retention.protect.filter { $0.matches(repository: repository.name) }
-            .map { (filter: $0, table: matchers.table($0.tag)) }
         let index = repository.index
         let tagCount = index.tagNames.count
+        let tagScopes = scopes.filter(\.rule.decidesTags)
+        // The first rule and filter selecting each tag, by position: filters in rule order, each
+        // claiming the tags no earlier one did (`RepositoryIndex.matches` has their verdicts).
+        // One tight pass per filter over an array of verdicts; per tag, walking the rules and
+        // copying each one's scope was a sixth of a re-plan.
+        var firstHit = [Int32](repeating: -1, count: tagScopes.isEmpty ? 0 : tagCount)
+        var hits: [FilterHit] = []
+        for scope in tagScopes {
+            for (filter, table) in zip(scope.filters, scope.tables) {
+                let verdicts = index.matches(table)
+                let hit = Int32(hits.count)
+                hits.append(
+                    FilterHit(
+                        rule: scope.index, keeps: scope.rule.action == .keep, ruleName: scope.rule.name,
+                        cutoff: scope.cutoff, includeLocked: scope.rule.policy.includeLocked, filter: filter.text))
+                for position in 0..<firstHit.count where firstHit[position] < 0 && verdicts[position] {
+                    firstHit[position] = hit
+                }
+            }
+        }
+        let protects = retention.protect.filter { $0.matches(repository: repository.name) }
+            .map { (filter: $0, matches: index.matches(matchers.table($0.tag))) }
 
         // Tag phase: the first rule whose filters select a tag decides it. Verdicts are kept by
         // position in the newest-first order, not by tag name: hashing each name several times
@@ -76,24 +95,25 @@ public enum Planner {
         var decidedBy = [Int?](repeating: nil, count: tagCount)
         var eligible: [Int: [Int]] = [:]
         for position in 0..<tagCount where !tagScopes.isEmpty {
-            let tag = index.tagNames[position]
-            if let rule = protects.first(where: { $0.table.search(tag) }) {
+            if let rule = protects.first(where: { $0.matches[position] }) {
                 reasons[position] = .protected(filter: rule.filter.text)
-            } else if let (scope, filter) = firstMatch(tag, in: tagScopes) {
-                decidedBy[position] = scope.index
+            } else if firstHit[position] >= 0 {
+                let hit = Int(firstHit[position])
+                let rule = hits[hit].rule
+                decidedBy[position] = rule
                 let date = index.tagTimes[position].date
-                if scope.rule.action == .keep {
-                    reasons[position] = .keptByRule(rule: scope.rule.name ?? "keep")
-                } else if scope.cutoff != nil, date == nil {
+                if hits[hit].keeps {
+                    reasons[position] = .keptByRule(rule: hits[hit].ruleName ?? "keep")
+                } else if hits[hit].cutoff != nil, date == nil {
                     reasons[position] = .ageUnknown
-                } else if let cutoff = scope.cutoff, let date, date >= cutoff {
+                } else if let cutoff = hits[hit].cutoff, let date, date >= cutoff {
                     reasons[position] = .newerThanCutoff
-                } else if index.tagLocked[position], !scope.rule.policy.includeLocked {
+                } else if index.tagLocked[position], !hits[hit].includeLocked {
                     // As `acr purge`: a locked tag is reported and left, and not counted by `keep`.
                     reasons[position] = .locked
                 } else {
-                    reasons[position] = .matched(filter: filter.text)
-                    eligible[scope.index, default: []].append(position)
+                    reasons[position] = .matched(filter: hits[hit].filter)
+                    eligible[rule, default: []].append(position)
                 }
             }
         }
@@ -107,8 +127,12 @@ public enum Planner {
         }
         // Hand marks last: exclusion always wins; inclusion never beats protect. A tag changed by
         // hand was decided by no rule.
+        var positions: [String: Int] = [:]
+        if !marks.isEmpty {
+            for (position, tag) in index.tagNames.enumerated() { positions[tag] = position }
+        }
         for mark in marks {
-            guard let position = index.tagPositions[mark.tag] else { continue }
+            guard let position = positions[mark.tag] else { continue }
             let current = reasons[position]
             switch mark.kind {
             case .exclude:
@@ -131,14 +155,15 @@ public enum Planner {
         for position in 0..<tagCount {
             tagVerdicts.append(
                 TagVerdict(
-                    tag: index.tagNames[position], digest: index.tagDigests[position], time: index.tagTimes[position],
+                    tag: index.tagNames[position], digest: index.digest(ofTag: position),
+                    time: index.tagTimes[position],
                     reason: reasons[position], rule: decidedBy[position].flatMap { retention.rules[$0].name }))
         }
 
         // Manifest phase, by manifest number (digest order).
         let decisions = manifestPhase(
-            repository: repository, index: index, retention: retention, scopes: scopes, tagVerdicts: tagVerdicts,
-            decidedBy: decidedBy)
+            repository: repository, index: index, retention: retention, scopes: scopes,
+            tagKept: reasons.map { $0.action == .keep }, decidedBy: decidedBy)
         var manifestVerdicts: [ManifestVerdict] = []
         manifestVerdicts.reserveCapacity(index.manifestCount)
         for number in 0..<index.manifestCount {
@@ -147,7 +172,7 @@ public enum Planner {
                 // the index phase, alongside its subject, a failed DELETE of it would outlive the subject.
                 ManifestVerdict(
                     digest: index.digests[number], kind: index.kinds[number],
-                    isReferrer: index.subjects[number] != nil || index.referrerTagged[number],
+                    isReferrer: index.hasSubject[number] || index.referrerTagged[number],
                     tags: index.tagsOf[number], reason: decisions.reasons[number] ?? .notMatched,
                     rule: decisions.rules[number].flatMap { retention.rules[$0].name }))
         }
@@ -173,14 +198,6 @@ public enum Planner {
         return all.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : all[a] < all[b] }.map { all[$0] }
     }
 
-    /// The first rule (in order) with a filter selecting `tag`, and that filter.
-    private static func firstMatch(_ tag: String, in scopes: [RuleScope]) -> (RuleScope, PurgeFilter)? {
-        for scope in scopes {
-            for (filter, table) in zip(scope.filters, scope.tables) where table.search(tag) { return (scope, filter) }
-        }
-        return nil
-    }
-
     /// Bytes used only by deleted manifests: their own bodies plus blobs no kept manifest in any
     /// loaded repository uses (registries share blobs across repositories). `plans` are the
     /// repositories' plans, each with the index it was made from (its manifest verdicts are in
@@ -191,6 +208,14 @@ public enum Planner {
     static func bytesFreed(_ plans: [(index: RepositoryIndex, plan: RepositoryPlan)]) -> Int64 {
         var deletedBlobs: [Digest: Int64] = [:]
         var bodies: Int64 = 0
+        // Sized once: growing it step by step rehashed every blob several times.
+        var going = 0
+        for (index, plan) in plans {
+            for (number, verdict) in plan.manifests.enumerated() where verdict.action == .delete {
+                going += index.blobs[number].count
+            }
+        }
+        deletedBlobs.reserveCapacity(going)
         for (index, plan) in plans {
             for (number, verdict) in plan.manifests.enumerated() where verdict.action == .delete {
                 bodies += Int64(index.bodySizes[number])
@@ -207,6 +232,18 @@ public enum Planner {
         }
         return bodies + deletedBlobs.values.reduce(0, +)
     }
+}
+
+/// What the tag phase needs of a rule's filter that selected a tag, read field by field.
+struct FilterHit {
+    /// The rule's position in the policy.
+    var rule: Int
+    var keeps: Bool
+    var ruleName: String?
+    var cutoff: Date?
+    var includeLocked: Bool
+    /// The filter's text, for the verdict.
+    var filter: String
 }
 
 /// One rule as it applies to one repository: the rule's filters whose repository part matches.

@@ -6,19 +6,20 @@ import RegistryClient
 /// digest order with their graph as arrays of numbers, the tags newest first, and who points at
 /// what. A re-plan then reads arrays by position; before, it rebuilt dictionaries keyed by digest
 /// and probed them a dozen times per manifest, and hashing those digests was a third of a plan.
-final class RepositoryIndex: Sendable {
+final class RepositoryIndex: @unchecked Sendable {
     // Manifests, by number: number `n` is the n-th digest in ascending order (`Digest.<`), the
     // order of a plan's manifest verdicts.
     let digests: [Digest]
-    let numbers: [Digest: Int]
     let kinds: [ManifestKind]
     /// An index's children in view, by number, in the order the index lists them.
     let children: [[Int]]
     /// Referrers in view, by number.
     let referrers: [[Int]]
-    /// The manifest each refers to (its `subject`), in view or not.
-    let subjects: [Digest?]
-    let subjectNumbers: [Int?]
+    /// Whether it refers to a manifest (has a `subject`); which one is in `subject(of:)`.
+    let hasSubject: [Bool]
+    /// The subjects, by the number of the manifest referring: few manifests have one, and a
+    /// digest per manifest would be most of the index's memory.
+    private let subjects: [Int: Link]
     let locked: [Bool]
     let times: [TagTime]
     /// An ordinary tag points to it.
@@ -28,7 +29,7 @@ final class RepositoryIndex: Sendable {
     /// A referrer tag (`sha256-<hex>`, `.sig`, …) points to it.
     let referrerTagged: [Bool]
     /// For a manifest a referrer tag points to: the subject that tag names (the lowest such tag's).
-    let referrerTagSubjects: [Digest?]
+    private let referrerTagSubjects: [Int: Link]
     /// Ordinary tags pointing to it, sorted.
     let tagsOf: [[String]]
     /// Leftovers of an earlier run (`LeftoverCheck`).
@@ -39,13 +40,12 @@ final class RepositoryIndex: Sendable {
 
     // Tags, newest first (ties by name, unknown times last), as a plan lists its tag verdicts.
     let tagNames: [String]
-    let tagDigests: [Digest]
-    /// The number of the manifest each tag points to; nil when it could not be read.
-    let tagNumbers: [Int?]
+    /// What each tag points to: the manifest's number (≥ 0), or for a manifest that could not be
+    /// read, `-1 - k` for the k-th of `unreadDigests` (`manifestNumber(ofTag:)`, `digest(ofTag:)`).
+    private let tagTargets: [Int]
+    private let unreadDigests: [Digest]
     let tagTimes: [TagTime]
     let tagLocked: [Bool]
-    /// A tag's position in the newest-first order, for hand marks.
-    let tagPositions: [String: Int]
 
     /// Referrer tags by name, with the manifest each points to and the subject its name gives.
     let referrerTags: [(tag: String, number: Int?, subject: Digest?, subjectNumber: Int?)]
@@ -58,12 +58,15 @@ final class RepositoryIndex: Sendable {
         // Every digest is a key of `manifests`: nothing is dropped, so records and numbers align.
         let records = digests.compactMap { repository.manifests[$0] }
         self.digests = digests
-        self.numbers = numbers
         kinds = records.map(\.kind)
         children = records.map { $0.children.compactMap { numbers[$0] } }
         referrers = records.map { $0.referrers.compactMap { numbers[$0] } }
-        subjects = records.map(\.subject)
-        subjectNumbers = records.map { $0.subject.flatMap { numbers[$0] } }
+        hasSubject = records.map { $0.subject != nil }
+        var subjects: [Int: Link] = [:]
+        for (number, record) in records.enumerated() {
+            if let subject = record.subject { subjects[number] = Link(digest: subject, number: numbers[subject]) }
+        }
+        self.subjects = subjects
         locked = records.map(\.lock.isLocked)
         times = records.map(\.time)
         bodySizes = records.map(\.bodySize)
@@ -85,13 +88,15 @@ final class RepositoryIndex: Sendable {
         self.tagsOf = tagsOf.map { $0.count > 1 ? $0.sorted() : $0 }
 
         var referrerTagged = [Bool](repeating: false, count: digests.count)
-        var referrerTagSubjects = [Digest?](repeating: nil, count: digests.count)
+        var referrerTagSubjects: [Int: Link] = [:]
         referrerTags = repository.referrerTags.sorted { $0.key < $1.key }.map { tag, digest in
             let number = numbers[digest]
             let subject = RepositoryInventory.referrerSubject(ofTag: tag)
             if let number {
                 referrerTagged[number] = true
-                if referrerTagSubjects[number] == nil { referrerTagSubjects[number] = subject }
+                if referrerTagSubjects[number] == nil, let subject {
+                    referrerTagSubjects[number] = Link(digest: subject, number: numbers[subject])
+                }
             }
             return (tag: tag, number: number, subject: subject, subjectNumber: subject.flatMap { numbers[$0] })
         }
@@ -110,17 +115,70 @@ final class RepositoryIndex: Sendable {
             keys[a] != keys[b] ? keys[a] > keys[b] : entries[a].key < entries[b].key
         }
         tagNames = order.map { entries[$0].key }
-        tagDigests = order.map { entries[$0].value }
-        tagNumbers = order.map { entryNumbers[$0] }
+        var unreadDigests: [Digest] = []
+        tagTargets = order.map { entry in
+            if let number = entryNumbers[entry] { return number }
+            unreadDigests.append(entries[entry].value)
+            return -unreadDigests.count
+        }
+        self.unreadDigests = unreadDigests
         tagTimes = order.map { entryTimes[$0] }
         tagLocked = tagNames.map { repository.lock(ofTag: $0).isLocked }
-        var tagPositions: [String: Int] = [:]
-        tagPositions.reserveCapacity(order.count)
-        for (position, tag) in tagNames.enumerated() { tagPositions[tag] = position }
-        self.tagPositions = tagPositions
+    }
+
+    /// A manifest, by digest and, when it is in view, by number.
+    struct Link {
+        var digest: Digest
+        var number: Int?
     }
 
     var manifestCount: Int { digests.count }
+
+    /// What manifest `number` refers to, if it is a referrer.
+    func subject(of number: Int) -> Link? { hasSubject[number] ? subjects[number] : nil }
+
+    /// The subject the referrer tag pointing to manifest `number` names, if one points to it.
+    func referrerTagSubject(of number: Int) -> Link? { referrerTagged[number] ? referrerTagSubjects[number] : nil }
+
+    /// The number of the manifest the tag at `position` points to; nil when it could not be read.
+    func manifestNumber(ofTag position: Int) -> Int? {
+        let target = tagTargets[position]
+        return target >= 0 ? target : nil
+    }
+
+    /// The digest the tag at `position` points to.
+    func digest(ofTag position: Int) -> Digest {
+        let target = tagTargets[position]
+        return target >= 0 ? digests[target] : unreadDigests[-1 - target]
+    }
+
+    // A tag pattern's verdict on every tag, by position: the tag phase reads one element per tag
+    // and filter instead of hashing the tag's name into a `MatchTable` (a fifth of a re-plan).
+    // Patterns used most recently are kept (a verdict is a byte per tag); plans running at once
+    // share them under the lock.
+    private let matchLock = NSLock()
+    private var matchCache: [String: [Bool]] = [:]
+    /// Patterns in `matchCache`, least recently used first.
+    private var matchOrder: [String] = []
+    static let rememberedPatterns = 8
+
+    /// `table`'s verdict on each tag, in the newest-first order.
+    func matches(_ table: MatchTable) -> [Bool] {
+        let pattern = table.regex.pattern
+        let known = matchLock.withLock { () -> [Bool]? in
+            guard let known = matchCache[pattern] else { return nil }
+            matchOrder.removeAll { $0 == pattern }
+            matchOrder.append(pattern)
+            return known
+        }
+        if let known { return known }
+        let computed = tagNames.map { table.search($0) }
+        matchLock.withLock {
+            if matchCache.updateValue(computed, forKey: pattern) == nil { matchOrder.append(pattern) }
+            while matchOrder.count > Self.rememberedPatterns { matchCache[matchOrder.removeFirst()] = nil }
+        }
+        return computed
+    }
 }
 
 /// Where a repository keeps its index between plans. A repository value shares its slot with its
