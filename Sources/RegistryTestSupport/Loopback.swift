@@ -1,33 +1,9 @@
 import NIOCore
 import NIOPosix
 
-/// Small networking helpers on 127.0.0.1: free ports and a plain-HTTP liveness probe.
+/// Small networking helpers on 127.0.0.1: a plain-HTTP liveness probe.
 enum Loopback {
     static let host = "127.0.0.1"
-
-    /// Ports handed out in this process: never handed out twice, so two registries started at the
-    /// same moment cannot be given the same port.
-    private static let issued = LockedBox(Set<Int>())
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
-    ///
-    /// Picked at random below the kernel's ephemeral range (32768 and up on Linux): ports from that
-    /// range are also what every outgoing connection of a busy test run is given, and one of those
-    /// took a "free" port before the registry could bind it (seen: "address already in use").
-    /// `TestRegistry` still retries the rare clash with another process.
-    static func freePort() async throws -> Int {
-        for _ in 0..<200 {
-            let candidate = Int.random(in: 20000..<32768)
-            guard issued.withValue({ !$0.contains(candidate) }) else { continue }
-            guard
-                let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .bind(to: SocketAddress(ipAddress: host, port: candidate)).get()
-            else { continue }
-            try await channel.close()
-            if issued.withValue({ $0.insert(candidate).inserted }) { return candidate }
-        }
-        throw TestRegistryError.startFailed(reason: "could not find a free port", logTail: "")
-    }
 
     /// Sends `GET path HTTP/1.0` in plain text and returns the status code of the answer, or nil
     /// when nothing answered within `timeout`.

@@ -146,10 +146,8 @@ public final class TestRegistry: Sendable {
         return result
     }
 
-    /// `start`, tried again from scratch (new folder, new port) when the registry dies at start-up.
-    ///
-    /// Under a full parallel run a registry was seen, rarely, to find its freshly probed port taken
-    /// ("address already in use") on every attempt of one start; a whole new start gets past it.
+    /// `start`, tried again from scratch (new folder) when the registry dies at start-up: on a
+    /// loaded machine a start can miss its deadline, and a second one gets past it.
     static func startRetrying(
         _ mode: AuthMode, deleteEnabled: Bool, tokenConfiguration: TokenIssuer.Configuration,
         storageSource: String? = nil
@@ -276,45 +274,43 @@ public final class TestRegistry: Sendable {
         var log: String { root + "/registry.log" }
     }
 
-    /// Writes the config for a free port and starts the registry, trying other ports when another
-    /// process takes the chosen one between our probe and the registry's bind.
+    /// Writes the config and starts the registry on port 0, so the kernel picks a free port at
+    /// the moment of the bind and nothing can take it in between.
+    ///
+    /// Probing for a free port first and handing it to the registry lost that race on CI: every one
+    /// of twelve attempts of one start died with "address already in use".
     private static func launch(
         paths: Paths, deleteEnabled: Bool, auth: String?, tls: TestCertificates.TLSFiles?
     ) async throws -> (Int, RegistryProcess) {
-        let attempts = 4
-        for attempt in 1...attempts {
-            let port = try await Loopback.freePort()
-            let config = configuration(port: port, paths: paths, deleteEnabled: deleteEnabled, auth: auth, tls: tls)
-            try Data(config.utf8).write(to: URL(fileURLWithPath: paths.config))
-            let process = try await RegistryProcess.launch(
-                registry: "/usr/bin/docker-registry", configPath: paths.config, logPath: paths.log
-            )
-            do {
-                try await waitUntilReady(process: process, port: port, tls: tls != nil, logPath: paths.log)
-                return (port, process)
-            } catch {
-                await process.stop()
-                let clash = (try? String(contentsOfFile: paths.log, encoding: .utf8))?.contains(
-                    "address already in use")
-                if clash == true, attempt < attempts { continue }
-                throw error
-            }
+        let config = configuration(paths: paths, deleteEnabled: deleteEnabled, auth: auth, tls: tls)
+        try Data(config.utf8).write(to: URL(fileURLWithPath: paths.config))
+        let process = try await RegistryProcess.launch(
+            registry: "/usr/bin/docker-registry", configPath: paths.config, logPath: paths.log
+        )
+        do {
+            let port = try await waitUntilReady(process: process, tls: tls != nil, logPath: paths.log)
+            return (port, process)
+        } catch {
+            await process.stop()
+            throw error
         }
-        throw TestRegistryError.startFailed(reason: "no free port after \(attempts) attempts", logTail: "")
     }
 
-    /// Polls `GET /v2/` until it answers: 200 or 401 over plain HTTP; over TLS, Go's 400 answer to a
-    /// plain request (see `Loopback.httpStatus`).
-    private static func waitUntilReady(process: RegistryProcess, port: Int, tls: Bool, logPath: String) async throws {
+    /// Waits for the registry's "listening on 127.0.0.1:PORT" line, then polls `GET /v2/` on that
+    /// port until it answers: 200 or 401 over plain HTTP; over TLS, Go's 400 answer to a plain
+    /// request (see `Loopback.httpStatus`).
+    private static func waitUntilReady(process: RegistryProcess, tls: Bool, logPath: String) async throws -> Int {
         let clock = ContinuousClock()
         let deadline = clock.now + startTimeout
+        var port: Int?
         while clock.now < deadline {
             if process.hasExited {
                 throw TestRegistryError.startFailed(reason: "the process exited", logTail: tail(of: logPath, lines: 40))
             }
-            if let status = await Loopback.httpStatus(port: port, path: "/v2/") {
+            port = port ?? listeningPort(inLog: logPath)
+            if let port, let status = await Loopback.httpStatus(port: port, path: "/v2/") {
                 let ready = tls ? status == 400 : (status == 200 || status == 401)
-                if ready { return }
+                if ready { return port }
                 throw TestRegistryError.startFailed(
                     reason: "GET /v2/ answered \(status)", logTail: tail(of: logPath, lines: 40)
                 )
@@ -322,12 +318,30 @@ public final class TestRegistry: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestRegistryError.startFailed(
-            reason: "GET /v2/ did not answer within \(startTimeout)", logTail: tail(of: logPath, lines: 40)
+            reason: port == nil
+                ? "no \"listening on\" line within \(startTimeout)" : "GET /v2/ did not answer within \(startTimeout)",
+            logTail: tail(of: logPath, lines: 40)
         )
     }
 
+    /// The port of distribution's `msg="listening on 127.0.0.1:PORT"` (`, tls` follows over TLS).
+    private static func listeningPort(inLog path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return listeningPort(inLogText: text)
+    }
+
+    public static func listeningPort(inLogText text: String) -> Int? {
+        let marker = "listening on \(Loopback.host):"
+        for line in text.split(separator: "\n") {
+            guard let range = line.range(of: marker) else { continue }
+            let digits = line[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            if let port = Int(digits), (1...65535).contains(port) { return port }
+        }
+        return nil
+    }
+
     private static func configuration(
-        port: Int, paths: Paths, deleteEnabled: Bool, auth: String?, tls: TestCertificates.TLSFiles?
+        paths: Paths, deleteEnabled: Bool, auth: String?, tls: TestCertificates.TLSFiles?
     ) -> String {
         // Without a fixed secret the registry logs a warning and makes one up; upload purging is a
         // background job a seconds-long test never needs.
@@ -345,7 +359,7 @@ public final class TestRegistry: Sendable {
                 uploadpurging:
                   enabled: false
             http:
-              addr: \(yaml("\(Loopback.host):\(port)"))
+              addr: \(yaml("\(Loopback.host):0"))
               secret: \(yaml(TestCertificates.randomHex(bytes: 16)))
 
             """

@@ -174,6 +174,8 @@ struct PurgeSoakTests {
                 // the plan as it was, so its dry run is skipped.
                 var previous: RegistrySnapshot?
                 var current = before
+                // Every run's output so far, to trace a difference back to what each run said of it.
+                var outputs: [(label: String, text: String)] = []
                 for attempt in 1...6 where !finished {
                     // The first run's plan is the reference's: the registry is a copy of it. Later
                     // plans may hold placeholders (unique manifests a half-done untag left behind),
@@ -217,6 +219,10 @@ struct PurgeSoakTests {
                         leftUndone: leftUndone != nil, differences: differences.count)
                     figures.append(runFigures)
                     log("\(runFigures)")
+                    outputs.append((label, run.stdoutText + run.stderrText))
+                    if !differences.isEmpty, differences.count <= 10 {
+                        log(Self.trace(differences, through: outputs))
+                    }
                     #expect(!run.timedOut, "\(label) ran past its time limit")
 
                     // (a) Nothing lost that the reference did not lose; nothing deleted off the plan.
@@ -230,7 +236,10 @@ struct PurgeSoakTests {
                     if run.status == 0 {
                         #expect(
                             differences.isEmpty,
-                            "\(label) exited 0 but differs from the reference: \(differences.prefix(20))")
+                            """
+                            \(label) exited 0 but differs from the reference: \(differences.prefix(20))
+                            \(Self.trace(Array(differences.prefix(5)), through: outputs))
+                            """)
                         finished = true
                     } else {
                         #expect(run.status == 1, "\(label): \(run.summary.suffix(3000))")
@@ -248,6 +257,29 @@ struct PurgeSoakTests {
             }
         }
         return figures
+    }
+
+    /// Each difference with every line of every run's output that mentions its tag or digest, so
+    /// that a failure on CI shows how the item got where it is.
+    static func trace(_ differences: [String], through outputs: [(label: String, text: String)]) -> String {
+        var text = ""
+        for difference in differences {
+            text += "\n  \(difference)"
+            // "extra: repo:tag (was 1234abcd, gone)" or "missing: repo@sha256:…": the reference.
+            let item = difference.split(separator: " ").dropFirst().first.map(String.init) ?? difference
+            let needles: [String]
+            if let at = item.firstIndex(of: "@") {
+                let digest = item[item.index(after: at)...]
+                needles = [String(digest), String(digest.dropFirst("sha256:".count).prefix(12))]
+            } else {
+                needles = [item]
+            }
+            for (label, output) in outputs {
+                let lines = output.split(separator: "\n").filter { line in needles.contains { line.contains($0) } }
+                for line in lines.prefix(12) { text += "\n    [\(label)] \(line)" }
+            }
+        }
+        return text
     }
 
     /// A failed run's `Left undone:` section names every repository where something is left and
