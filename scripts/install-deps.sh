@@ -8,8 +8,9 @@ case "${1:-test}" in
   # python3-venv: the schema validators of the scheduler exports (below) live in a venv.
   test) packages=(libncurses-dev docker-registry skopeo tmux apache2-utils openssl curl python3-venv) ;;
   screenshots) packages=(docker-registry tmux python3-pil fonts-dejavu-core) ;;
-  # The load benchmark: the real registry, skopeo to cross-check it, wrk for the request floor.
-  bench) packages=(libncurses-dev docker-registry skopeo wrk) ;;
+  # The load benchmark: the real registry, skopeo to cross-check it, wrk for the request floor,
+  # tmux for the browser.
+  bench) packages=(libncurses-dev docker-registry skopeo wrk tmux) ;;
   *) echo "usage: $0 test|demo|screenshots|bench" >&2; exit 2 ;;
 esac
 

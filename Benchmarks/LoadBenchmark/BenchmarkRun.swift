@@ -11,6 +11,7 @@ struct BenchmarkRun: Sendable {
     var rounds: Int
     var skopeoSample: Int
     var deletion: Bool
+    var browser: Bool
     var filter: String
     var ago: String
     var folder: String
@@ -82,6 +83,16 @@ struct BenchmarkRun: Sendable {
             ? try await SkopeoCheck.loop(
                 contents, sample: skopeoSample, host: registry.host, skopeo: tools.skopeo, folder: folder) : nil
         printTable(results, loop: loop, contents: contents)
+        if browser {
+            // `--ago 0d`: every tag matched, so each keystroke re-plans the whole registry.
+            let bench = BrowserBench(tools: tools, host: registry.host, filter: filter, ago: "0d", folder: folder)
+            say("\nbrowser in tmux (160×45), --filter '\(filter)' --ago 0d --untagged…")
+            let cache = folder + "/cache-browser"
+            for label in ["empty", "filled"] {
+                let result = try await bench.run(label: label, cache: cache)
+                for line in result.lines { say(line) }
+            }
+        }
         if deletion {
             let result = try await DeletionBench.run(
                 source: registry, tools: tools, filter: filter, ago: ago, concurrency: concurrency, folder: folder)

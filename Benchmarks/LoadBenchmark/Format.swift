@@ -35,6 +35,19 @@ enum Format {
         value.isFinite ? String(format: "%.2f×", value) : "n/a"
     }
 
+    /// `12.3 ms`.
+    static func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.1f ms", seconds(duration) * 1000)
+    }
+
+    /// The p-th percentile (0...100) of `samples`, by nearest rank (zero when there are none).
+    static func percentile(_ samples: [Duration], _ p: Double) -> Duration {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { return .zero }
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
     /// Pads on the right to `width` characters.
     static func cell(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)

@@ -34,6 +34,10 @@ struct LoadBenchmark: AsyncParsableCommand {
     @Flag(help: "Also measure deletion: a real purge of a copy against its DELETEs replayed with wrk on another copy.")
     var deletion = false
 
+    @Flag(
+        help: "Also measure the browser in tmux: first frame, all planned, composer keys, j/k, memory (cold and warm).")
+    var browser = false
+
     @Option(help: "The dry run's --filter.")
     var filter = ".*:.*"
 
@@ -77,7 +81,8 @@ struct LoadBenchmark: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let run = BenchmarkRun(
                 tools: tools, tags: tags, repositories: min(resolvedRepositories, tags), concurrency: concurrency,
-                rounds: rounds, skopeoSample: skopeoSample, deletion: deletion, filter: filter, ago: ago, folder: folder
+                rounds: rounds, skopeoSample: skopeoSample, deletion: deletion, browser: browser, filter: filter,
+                ago: ago, folder: folder
             )
             do {
                 try await TestRegistry.with(.none) { registry in

@@ -119,6 +119,55 @@ import Testing
         }
     }
 
+    @Test("live: a leftover whose HEAD keeps failing makes the repository unreadable, never quietly out of view")
+    func uncheckedLeftoverFailsTheLoad() async throws {
+        try await TestRegistry.with { registry in
+            let (index, image) = try await registry.withClient { client in
+                let pusher = FixturePusher(client: client)
+                let index = try await pusher.pushIndex(
+                    repository: "multi", tags: ["1.0"],
+                    children: [
+                        ImageSpec(
+                            seed: "unchecked", created: DemoSeed.day(2023, 1, 1),
+                            platform: Platform(architecture: "amd64", os: "linux"))
+                    ])
+                let image = try await pusher.pushImage(
+                    repository: "multi", tags: ["stays"],
+                    spec: ImageSpec(seed: "stays-too", created: DemoSeed.day(2023, 1, 1)))
+                try await client.deleteManifest(repository: "multi", digest: index.index.digest)
+                return (index, image)
+            }
+            let child = try #require(index.children.first?.digest)
+            let leftovers = Leftovers(registry: registry.host, manifests: ["multi": [child]])
+            // Every HEAD answers 500. Tags resolve by GET (a cache without hints yet), so only the
+            // leftover's check meets the fault, in every round.
+            let options = FaultProxy.Options(faultRate: 1, kinds: [.internalServerError], methods: ["HEAD"])
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try await FaultProxy.with(registry, options: options) { proxy in
+                try await AsyncHTTPTransport.withTransport { transport in
+                    let client = RegistryClient(
+                        endpoint: RegistryEndpoint(name: proxy.host, scheme: "http"), credentials: .anonymous,
+                        transport: transport, retry: .never)
+                    let loader = InventoryLoader(
+                        client: client, cache: ContentCache(directory: folder), leftovers: leftovers)
+                    let inventory = try await loader.load(repositories: ["multi"])
+                    #expect(inventory.repositories.isEmpty, "loaded as if the leftover were settled")
+                    let reason = try #require(inventory.unreadable["multi"])
+                    #expect(reason.contains("500"), "\(reason)")
+                }
+                #expect(proxy.statistics.faultsByMethod["HEAD"] == 3, "one HEAD per round: \(proxy.statistics)")
+            }
+            // Through a working connection the same leftover is found and planned.
+            try await registry.withClient { client in
+                let inventory = try await InventoryLoader(client: client, leftovers: leftovers).load(
+                    repositories: ["multi"])
+                #expect(inventory.repositories.first?.leftovers.present == [child])
+                #expect(inventory.repositories.first?.tags["stays"] == image.digest)
+            }
+        }
+    }
+
     @Test("live: a subject whose tags went while its signature stayed is found through the signature's tag")
     func subjectNamedByAReferrerTag() async throws {
         try await TestRegistry.with { registry in

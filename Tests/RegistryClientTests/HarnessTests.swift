@@ -33,7 +33,8 @@ struct HarnessTests {
     @Test("the port comes from the registry's own 'listening on' line, plain and TLS")
     func portFromTheLog() {
         let prefix = #"time="2026-12-02T21:45:13.73Z" level=info msg=""#
-        let plain = prefix + #"redis not configured""# + "\n" + prefix + #"listening on 127.0.0.1:39531" go.version=go1.19.8"#
+        let plain =
+            prefix + #"redis not configured""# + "\n" + prefix + #"listening on 127.0.0.1:39531" go.version=go1.19.8"#
         #expect(TestRegistry.listeningPort(inLogText: plain) == 39531)
         #expect(TestRegistry.listeningPort(inLogText: prefix + #"listening on 127.0.0.1:40001, tls""#) == 40001)
         #expect(TestRegistry.listeningPort(inLogText: prefix + #"listening on 127.0.0.1:0""#) == nil)
