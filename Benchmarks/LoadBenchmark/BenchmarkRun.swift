@@ -83,10 +83,11 @@ struct BenchmarkRun: Sendable {
             ? try await SkopeoCheck.loop(
                 contents, sample: skopeoSample, host: registry.host, skopeo: tools.skopeo, folder: folder) : nil
         printTable(results, loop: loop, contents: contents)
-        if browser {
-            // `--ago 0d`: every tag matched, so each keystroke re-plans the whole registry.
-            let bench = BrowserBench(tools: tools, host: registry.host, filter: filter, ago: "0d", folder: folder)
-            say("\nbrowser in tmux (160×45), --filter '\(filter)' --ago 0d --untagged…")
+        if browser, let first = results.first {
+            let bench = BrowserBench(
+                tools: tools, host: registry.host, filter: filter, ago: ago, folder: folder,
+                expectedPlan: BrowserBench.expectedPlan(fromSummary: first.cold.planSummary))
+            say("\nbrowser in tmux (160×45), --filter '\(filter)' --ago \(ago) --untagged…")
             let cache = folder + "/cache-browser"
             for label in ["empty", "filled"] {
                 let result = try await bench.run(label: label, cache: cache)

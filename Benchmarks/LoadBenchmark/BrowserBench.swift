@@ -17,6 +17,10 @@ struct BrowserBench: Sendable {
     var filter: String
     var ago: String
     var folder: String
+    /// The start of the status row once everything is planned (`Plan: 981 tags and 1001
+    /// manifests`), from the CLI's dry run of the same policy: before that, a moment between the
+    /// catalog and the first repository's load looks idle too.
+    var expectedPlan: String
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -68,8 +72,8 @@ struct BrowserBench: Sendable {
         let clock = ContinuousClock()
         _ = try await tmux.wait(for: "a first frame", timeout: .seconds(60)) { $0.contains(" Plan: ") }
         let firstFrame = clock.now - started
-        let planned = try await tmux.wait(for: "every repository loaded and planned", timeout: .seconds(7200)) {
-            Self.isIdle($0)
+        let planned = try await tmux.wait(for: "'\(expectedPlan)'", timeout: .seconds(7200)) {
+            Self.isIdle($0) && $0.contains(expectedPlan)
         }
         let allPlanned = clock.now - started
         let planLine = Self.statusLine(planned) ?? ""
@@ -133,6 +137,16 @@ struct BrowserBench: Sendable {
             screen = try await tmux.wait(for: "an idle screen", timeout: .seconds(600)) { Self.isIdle($0) }
         }
         return times
+    }
+
+    /// `Plan: N tags and M manifests`, as the browser words the CLI's `Number of …` lines.
+    static func expectedPlan(fromSummary summary: String) -> String {
+        let numbers = summary.split(separator: ";").map { part in
+            Int(part.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "") ?? 0
+        }
+        let tags = numbers.first ?? 0
+        let manifests = numbers.dropFirst().first ?? 0
+        return "Plan: \(tags) tag\(tags == 1 ? "" : "s") and \(manifests) manifest\(manifests == 1 ? "" : "s")"
     }
 
     /// The status row: ` Plan: … to delete in …`, with the activity indicator at its right end.
