@@ -59,11 +59,11 @@ struct BrowserBench: Sendable {
         try await tmux.run(["new-session", "-d", "-s", "bench", "-x", "160", "-y", "45", "--"] + command)
         do {
             let result = try await measure(tmux, label: label, started: started)
-            try? await tmux.run(["kill-server"])
+            _ = try? await tmux.run(["kill-server"])
             return result
         } catch {
             let screen = (try? await tmux.screen()) ?? "(no screen)"
-            try? await tmux.run(["kill-server"])
+            _ = try? await tmux.run(["kill-server"])
             throw Failure(description: "browser benchmark (\(label)): \(error)\nthe screen was:\n\(screen)")
         }
     }

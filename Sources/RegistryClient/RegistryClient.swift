@@ -24,6 +24,9 @@ public final class RegistryClient: Sendable {
     /// Which API the registry speaks, once `detectAPI` decided; read without awaiting, since it
     /// decides where credentials may go.
     let api = DetectedAPI()
+    /// The registry's origin (`origin(key:)` of its base URL), worked out once: every request is
+    /// checked against it.
+    let origin: String?
 
     public convenience init(
         endpoint: RegistryEndpoint, credentials: Credentials = .anonymous, transport: any HTTPTransport,
@@ -43,6 +46,7 @@ public final class RegistryClient: Sendable {
     ) {
         self.onWarning = onWarning ?? { [logger] message in logger.warning("\(message)") }
         self.endpoint = endpoint
+        self.origin = URL(string: endpoint.baseURL).flatMap(Self.origin(key:))
         self.credentials = credentials
         self.transport = transport
         self.limiter = ConcurrencyLimiter(limit: concurrency)
@@ -75,13 +79,18 @@ public final class RegistryClient: Sendable {
     /// Whether `url` is the registry's own API: the exact scheme, host and port of `-r`, a path
     /// under `/v2/` without `.`/`..` segments (also percent-encoded). Only such URLs get credentials.
     func isOnRegistry(_ url: URL) -> Bool {
-        guard Self.sameOrigin(url, endpoint: endpoint) else { return false }
+        guard let origin, Self.origin(key: url) == origin else { return false }
         let path = url.path(percentEncoded: true)
         // `/acr/v1/` is ACR's own API on the same host: credentials go there once the registry
         // has shown it is ACR (`detectAPI`), never on the strength of a path alone.
         let acr = path.hasPrefix("/acr/v1/") && api.current == .acr
         guard path == "/v2/" || path.hasPrefix("/v2/") || acr else { return false }
-        return !path.split(separator: "/", omittingEmptySubsequences: false).contains { segment in
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        // Every request passes here three times: without `%` or a backslash nothing needs decoding.
+        if !path.utf8.contains(UInt8(ascii: "%")) && !path.utf8.contains(UInt8(ascii: "\\")) {
+            return !segments.contains { $0 == "." || $0 == ".." }
+        }
+        return !segments.contains { segment in
             let decoded = segment.removingPercentEncoding ?? String(segment)
             return decoded == ".." || decoded == "." || decoded.contains("/") || decoded.contains("\\")
         }
@@ -93,7 +102,7 @@ public final class RegistryClient: Sendable {
             let target = Self.origin(of: url)
             throw RegistryError(
                 .refused,
-                Self.sameOrigin(url, endpoint: endpoint)
+                Self.origin(key: url) == origin
                     ? "\(what) points outside the registry API (\(url.path(percentEncoded: true))); refusing to follow it"
                     : "\(what) points to another host (\(target)); refusing to follow it",
                 url: url.absoluteString,
@@ -230,14 +239,12 @@ public final class RegistryClient: Sendable {
         }
     }
 
-    static func sameOrigin(_ url: URL, endpoint: RegistryEndpoint) -> Bool {
-        guard let scheme = url.scheme?.lowercased(), scheme == endpoint.scheme, let host = url.host else {
-            return false
-        }
+    /// `scheme://host:port` in lower case with the port always written: two URLs are on the same
+    /// origin when their keys are equal.
+    static func origin(key url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host else { return nil }
         let defaultPort = scheme == "https" ? 443 : 80
-        let given = host.lowercased() + ":" + String(url.port ?? defaultPort)
-        guard let base = URL(string: endpoint.baseURL), let baseHost = base.host else { return false }
-        return given == baseHost.lowercased() + ":" + String(base.port ?? defaultPort)
+        return scheme + "://" + host.lowercased() + ":" + String(url.port ?? defaultPort)
     }
 
     /// `scheme://host:port` of a URL, escaped, for messages.
