@@ -67,9 +67,10 @@ public struct ContentCache: Sendable {
         }
         guard descriptor >= 0 else { return }
         let complete = data.withUnsafeBytes { bytes in
+            guard let start = bytes.baseAddress else { return true }
             var offset = 0
             while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Foundation.write(descriptor, start + offset, bytes.count - offset)
                 if written < 0 && errno == EINTR { continue }
                 guard written > 0 else { return false }
                 offset += written
