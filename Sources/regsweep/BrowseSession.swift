@@ -16,8 +16,9 @@ struct BrowseSession {
     /// effects to wind down, so the shell is back at once.
     let release: @MainActor () -> Void
 
-    /// How long one wait for a key lasts: short, so results of effects show promptly.
-    static let keyTimeoutMilliseconds = 40
+    /// How long one wait for a key or a message lasts at most; either ends it at once. It bounds
+    /// how late the spinner and the clock move, nothing else.
+    static let waitMilliseconds: Int32 = 40
     /// How often time advances for the spinner and the deletion rate while something is busy.
     static let tickInterval: TimeInterval = 0.1
 
@@ -27,7 +28,14 @@ struct BrowseSession {
             program.draw(force: true)
             var lastTick = Date()
             while !quitting {
-                if let commands = program.pollKey(timeoutMilliseconds: Self.keyTimeoutMilliseconds) {
+                // Keys ncurses already holds first (a read can bring several); only with none left
+                // does the loop sleep, until the terminal or an effect has something.
+                var commands = program.pollKey(timeoutMilliseconds: 0)
+                if commands == nil {
+                    effects.mailbox.wait(orInput: STDIN_FILENO, milliseconds: Self.waitMilliseconds)
+                    commands = program.pollKey(timeoutMilliseconds: 0)
+                }
+                if let commands {
                     quitting = dispatch(commands, into: &group) || quitting
                 }
                 for message in effects.mailbox.drain() {
