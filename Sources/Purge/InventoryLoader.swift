@@ -375,14 +375,19 @@ public struct InventoryLoader: Sendable {
     }
 
     /// An index is as new as its newest child; children are loaded by now.
+    ///
+    /// The times are collected first and set after: setting them while iterating the dictionary
+    /// made it copy itself whole, the largest single allocation of a warm load (heaptrack).
     static func computeIndexTimes(_ repository: inout RepositoryInventory) {
+        var times: [(Digest, TagTime)] = []
         for (digest, record) in repository.manifests where record.kind == .index {
             let childTimes = record.children.compactMap { repository.manifests[$0]?.time.date }
             if let newest = childTimes.max() {
-                repository.manifests[digest]?.time = TagTime(date: newest, source: .newestChild)
+                times.append((digest, TagTime(date: newest, source: .newestChild)))
             } else if let annotated = annotationTime(record.annotations) {
-                repository.manifests[digest]?.time = annotated
+                times.append((digest, annotated))
             }
         }
+        for (digest, time) in times { repository.manifests[digest]?.time = time }
     }
 }
