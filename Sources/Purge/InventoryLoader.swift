@@ -222,14 +222,13 @@ public struct InventoryLoader: Sendable {
     ) async throws -> (present: Set<Digest>, gone: Set<Digest>) {
         guard !digests.isEmpty else { return ([], []) }
         let client = self.client
-        let answers = try await TagResolution.resolve(digests.map(\.description), window: 8) { reference in
-            try await client.head(repository: repository, reference: reference) != nil
+        let answers = try await TagResolution.resolve(Array(digests), window: 8) { digest in
+            try await client.head(repository: repository, reference: digest.description) != nil
         }
         try Task.checkCancellation()
         var present = Set<Digest>()
         var gone = Set<Digest>()
-        for (reference, stored) in answers {
-            guard let digest = Digest(reference) else { continue }
+        for (digest, stored) in answers {
             if stored { present.insert(digest) } else { gone.insert(digest) }
         }
         return (present, gone)
@@ -278,9 +277,7 @@ public struct InventoryLoader: Sendable {
         repository: String, digests: Set<Digest>, fetched: [Digest: Manifest], mayBeGone: Set<Digest>,
         readsConfig: Bool
     ) async throws -> (records: [(ManifestRecord, [Digest])], missing: Set<Digest>) {
-        let answers = try await TagResolution.resolve(digests.map(\.description)) {
-            reference -> (ManifestRecord, [Digest])? in
-            guard let digest = Digest(reference) else { return nil }
+        let answers = try await TagResolution.resolve(Array(digests)) { digest -> (ManifestRecord, [Digest])? in
             do {
                 return try await self.record(
                     repository: repository, digest: digest, fetched: fetched[digest], readsConfig: readsConfig)
@@ -292,12 +289,8 @@ public struct InventoryLoader: Sendable {
         var records: [(ManifestRecord, [Digest])] = []
         records.reserveCapacity(answers.count)
         var missing = Set<Digest>()
-        for (reference, record) in answers {
-            if let record {
-                records.append(record)
-            } else if let digest = Digest(reference) {
-                missing.insert(digest)
-            }
+        for (digest, record) in answers {
+            if let record { records.append(record) } else { missing.insert(digest) }
         }
         return (records, missing)
     }

@@ -1,19 +1,19 @@
 import RegistryClient
 
-/// Resolves many tags, a bounded number at a time, giving the ones that failed more rounds before
-/// failing the whole listing.
+/// Resolves many tags (or digests), a bounded number at a time, giving the ones that failed more
+/// rounds before failing the whole listing.
 ///
 /// One repository's load or re-check is hundreds or thousands of requests, and one of them failing
 /// after its own retries must not stop the repository on a flaky network: the failed tags are asked
 /// again after the others (by then a rate limit or a restart has often passed). Errors that another
 /// round cannot fix (permission, refusals) fail at once.
 enum TagResolution {
-    static func resolve<Value: Sendable>(
-        _ tags: [String], window: Int = 64, rounds: Int = 3, progress: (@Sendable (Int) -> Void)? = nil,
-        _ one: @escaping @Sendable (String) async throws -> Value
-    ) async throws -> [(String, Value)] {
+    static func resolve<Element: Sendable, Value: Sendable>(
+        _ tags: [Element], window: Int = 64, rounds: Int = 3, progress: (@Sendable (Int) -> Void)? = nil,
+        _ one: @escaping @Sendable (Element) async throws -> Value
+    ) async throws -> [(Element, Value)] {
         let rounds = max(1, rounds)
-        var resolved: [(String, Value)] = []
+        var resolved: [(Element, Value)] = []
         resolved.reserveCapacity(tags.count)
         var pending = tags
         for round in 1...rounds {
@@ -21,7 +21,7 @@ enum TagResolution {
             let results = await Concurrently.results(
                 pending, window: window,
                 done: { count in if count % 25 == 0 || count == pending.count { progress?(before + count) } }, one)
-            var failed: [(String, any Error)] = []
+            var failed: [(Element, any Error)] = []
             for (tag, result) in zip(pending, results) {
                 switch result {
                 case .success(let value): resolved.append((tag, value))

@@ -47,8 +47,10 @@ final class BrowseMailbox: @unchecked Sendable {
     /// Takes every message left so far, oldest first.
     func drain() -> [BrowserMessage] {
         if let pipeEnds {
-            var bytes = [UInt8](repeating: 0, count: 256)
-            while read(pipeEnds.read, &bytes, bytes.count) > 0 {}
+            // Called on every turn of the run loop: a buffer on the stack, not an array per call.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
+                while read(pipeEnds.read, buffer.baseAddress, buffer.count) > 0 {}
+            }
         }
         return lock.withLock {
             defer { messages.removeAll(keepingCapacity: true) }
