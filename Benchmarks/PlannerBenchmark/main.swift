@@ -13,9 +13,7 @@ func repository(_ name: String, count: Int) -> RepositoryInventory {
     let start = Date(timeIntervalSince1970: 1_600_000_000)
     for number in 0..<count {
         let digest = Digest.sha256(of: Data("\(name)-\(number)".utf8))
-        let layer = Descriptor(
-            mediaType: MediaType.ociLayerGzip, digest: Digest.sha256(of: Data("layer-\(name)-\(number)".utf8)),
-            size: 1000)
+        let layer = BlobRef(digest: Digest.sha256(of: Data("layer-\(name)-\(number)".utf8)), size: 1000)
         inventory.manifests[digest] = ManifestRecord(
             digest: digest, mediaType: MediaType.ociManifest, kind: .image, bodySize: 500, totalSize: 1500,
             blobs: [layer],

@@ -12,8 +12,8 @@ public struct ManifestRecord: Sendable {
     public var bodySize: Int
     /// Bytes of the manifest plus, for images, its config and layers.
     public var totalSize: Int64
-    /// Layer and config blobs, for the space estimate.
-    public var blobs: [Descriptor]
+    /// Config and layer blobs (the config first, where there is one), for the space estimate.
+    public var blobs: [BlobRef]
     /// Platforms: the image's own, or each child's for an index.
     public var platforms: [Platform]
     /// An index's children, in order.
@@ -31,7 +31,7 @@ public struct ManifestRecord: Sendable {
 
     public init(
         digest: Digest, mediaType: String, kind: ManifestKind, bodySize: Int = 0, totalSize: Int64 = 0,
-        blobs: [Descriptor] = [], platforms: [Platform] = [], children: [Digest] = [], subject: Digest? = nil,
+        blobs: [BlobRef] = [], platforms: [Platform] = [], children: [Digest] = [], subject: Digest? = nil,
         artifactType: String? = nil, time: TagTime = .unknown, labels: [String: String] = [:],
         annotations: [String: String] = [:], referrers: [Digest] = []
     ) {
@@ -49,6 +49,24 @@ public struct ManifestRecord: Sendable {
         self.labels = labels
         self.annotations = annotations
         self.referrers = referrers
+    }
+}
+
+/// A blob a manifest names, as much of it as the space estimate needs: which blob, how big.
+///
+/// Not the manifest's whole descriptor: its media type, platform and annotations were heap strings
+/// and dictionaries held for every layer of every manifest, read by nothing after the load.
+public struct BlobRef: Hashable, Sendable {
+    public var digest: Digest
+    public var size: Int64
+
+    public init(digest: Digest, size: Int64) {
+        self.digest = digest
+        self.size = size
+    }
+
+    public init(_ descriptor: Descriptor) {
+        self.init(digest: descriptor.digest, size: descriptor.size)
     }
 }
 

@@ -36,7 +36,7 @@ final class RepositoryIndex: @unchecked Sendable {
     let leftoverPresent: [Bool]
     let dangling: [Bool]
     let bodySizes: [Int]
-    let blobs: [[(digest: Digest, size: Int64)]]
+    let blobs: [[BlobRef]]
 
     // Tags, newest first (ties by name, unknown times last), as a plan lists its tag verdicts.
     let tagNames: [String]
@@ -70,7 +70,7 @@ final class RepositoryIndex: @unchecked Sendable {
         locked = records.map(\.lock.isLocked)
         times = records.map(\.time)
         bodySizes = records.map(\.bodySize)
-        blobs = records.map { $0.blobs.map { (digest: $0.digest, size: $0.size) } }
+        blobs = records.map(\.blobs)
         var hasParent = [Bool](repeating: false, count: digests.count)
         for list in children { for child in list { hasParent[child] = true } }
         self.hasParent = hasParent

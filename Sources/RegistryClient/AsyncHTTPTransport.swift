@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// How to verify the registry's TLS certificate.
 public struct TLSOptions: Sendable, Equatable {
@@ -98,7 +99,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequestData) async throws(RegistryError) -> HTTPResponseData {
         do {
-            return try await Self.withDeadline(deadline) { try await self.perform(request) }
+            return try await Self.withDeadline(deadline, on: client.eventLoopGroup.any()) {
+                try await self.perform(request)
+            }
         } catch {
             throw Self.classify(error, request: request)
         }
@@ -127,19 +130,36 @@ public final class AsyncHTTPTransport: HTTPTransport {
     struct DeadlineExceeded: Error {}
 
     /// Runs `operation`, cancelling it when `limit` passes first.
+    ///
+    /// The timer is the event loop's: cancelling it when the request ends takes it off the loop at
+    /// once. A `Task.sleep` racing the request in a task group cost two child tasks per request, and
+    /// each cancelled sleep kept its timer until the deadline would have passed (10,016 live at the
+    /// end of a 10,000-tag warm load, about 5 MB).
     static func withDeadline<T: Sendable>(
-        _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
+        _ limit: Duration, on eventLoop: any EventLoop, _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw DeadlineExceeded()
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw DeadlineExceeded() }
-            return first
+        let expiry = Expiry()
+        let task = Task { try await operation() }
+        let timer = eventLoop.scheduleTask(in: timeAmount(limit)) {
+            expiry.fired.store(true, ordering: .releasing)
+            task.cancel()
         }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            if expiry.fired.load(ordering: .acquiring) { throw DeadlineExceeded() }
+            throw error
+        }
+    }
+
+    /// Whether a request's deadline passed: set on the event loop, read by the request's caller.
+    private final class Expiry: Sendable {
+        let fired = Atomic<Bool>(false)
     }
 
     /// Turns transport errors into `RegistryError`s that say, in plain words, what failed and what

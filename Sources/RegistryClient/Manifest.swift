@@ -47,7 +47,7 @@ public struct Manifest: Sendable {
         }
         self.digest = digest
         self.body = body
-        self.mediaType = type
+        self.mediaType = MediaType.shared(type)
         if MediaType.isIndex(type) {
             kind = .index
         } else if MediaType.isImage(type) {

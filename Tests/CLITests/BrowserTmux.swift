@@ -99,7 +99,13 @@ struct BrowserTmux: Sendable {
         try await run(["capture-pane", "-p", "-t", session])
     }
 
-    /// Waits until the screen satisfies `condition`, polling; throws with the screen at the deadline.
+    /// Waits until the screen satisfies `condition` and has settled, polling; throws with the screen
+    /// at the deadline.
+    ///
+    /// Settled means a second capture a moment later is the same text. A full repaint is larger than
+    /// one read from the terminal, so tmux can show a frame half drawn: the new pane title above the
+    /// old pane's rows. A condition met by the top of a frame must not hand the caller its bottom
+    /// from the frame before.
     @discardableResult
     func wait(
         for description: String, timeout: Duration = .seconds(30), _ condition: (String) -> Bool
@@ -109,7 +115,13 @@ struct BrowserTmux: Sendable {
         var last = ""
         while clock.now < deadline {
             last = try await screen()
-            if condition(last) { return last }
+            if condition(last) {
+                try await Task.sleep(for: .milliseconds(60))
+                let again = try await screen()
+                if again == last { return again }
+                last = again
+                continue
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Timeout(waitingFor: description, screen: last)

@@ -24,8 +24,8 @@ enum BrowserFixture {
         return ManifestRecord(
             digest: digest, mediaType: MediaType.ociManifest, kind: .image, bodySize: name.utf8.count, totalSize: 1_000,
             blobs: [
-                Descriptor(mediaType: MediaType.ociConfig, digest: Self.digest(name + "/config"), size: 200),
-                Descriptor(mediaType: MediaType.ociLayerGzip, digest: Self.digest(name + "/layer"), size: 700),
+                BlobRef(digest: Self.digest(name + "/config"), size: 200),
+                BlobRef(digest: Self.digest(name + "/layer"), size: 700),
             ],
             platforms: [Platform(architecture: "amd64", os: "linux")],
             time: created.flatMap { TagTime.from($0, source: .configCreated) } ?? .unknown,

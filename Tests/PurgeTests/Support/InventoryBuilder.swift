@@ -24,7 +24,7 @@ struct InventoryBuilder {
         inventory.manifests[digest] = ManifestRecord(
             digest: digest, mediaType: MediaType.ociManifest, kind: .image, bodySize: name.utf8.count,
             totalSize: 100,
-            blobs: blobs.map { Descriptor(mediaType: MediaType.ociLayerGzip, digest: Self.digest($0.0), size: $0.1) },
+            blobs: blobs.map { BlobRef(digest: Self.digest($0.0), size: $0.1) },
             platforms: [Platform(architecture: "amd64", os: "linux")],
             subject: subject.map { Self.digest(repository + "/" + $0) },
             time: TagTime.from(created, source: .configCreated)
