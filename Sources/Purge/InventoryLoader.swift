@@ -314,7 +314,8 @@ public struct InventoryLoader: Sendable {
         }
         var record = ManifestRecord(
             digest: digest, mediaType: manifest.mediaType, kind: manifest.kind, bodySize: manifest.body.count,
-            totalSize: manifest.totalSize, blobs: ((manifest.config.map { [$0] } ?? []) + manifest.layers).map(BlobRef.init),
+            totalSize: manifest.totalSize,
+            blobs: ((manifest.config.map { [$0] } ?? []) + manifest.layers).map(BlobRef.init),
             platforms: manifest.manifests.compactMap(\.platform), children: manifest.manifests.map(\.digest),
             subject: manifest.subject?.digest, artifactType: manifest.artifactType, annotations: manifest.annotations)
         // Where the vendor's times and platforms replace the config's (`applyVendorDetails`), the
