@@ -56,7 +56,7 @@ public struct InventoryLoader: Sendable {
         repository name: String, progress: (@Sendable (InventoryProgress) -> Void)? = nil
     ) async throws -> RepositoryInventory {
         var repository = RepositoryInventory(name: name)
-        var resolved: [(String, (digest: Digest, manifest: Manifest?)?)]
+        var resolved: [(String, (digest: Digest, manifest: FetchedManifest?)?)]
         var vendor: [Digest: ACRManifest] = [:]
         if try await client.detectAPI() == .acr {
             // ACR lists each tag with its digest, time and lock, and every manifest, untagged ones
@@ -78,8 +78,10 @@ public struct InventoryLoader: Sendable {
         }
         let readsConfig = repository.api != .acr
         // Manifests a GET by tag already brought, verified: read again from nowhere.
-        var fetched: [Digest: Manifest] = [:]
-        for (_, found) in resolved { if let manifest = found?.manifest { fetched[manifest.digest] = manifest } }
+        var fetched: [Digest: FetchedManifest] = [:]
+        for (_, found) in resolved {
+            if let found, let manifest = found.manifest { fetched[found.digest] = manifest }
+        }
         for (tag, found) in resolved {
             guard let digest = found?.digest else {
                 repository.problems.append("tag \(tag) disappeared while listing")
@@ -241,7 +243,7 @@ public struct InventoryLoader: Sendable {
     /// bounds the tasks and gives failed tags more rounds.
     private func resolve(
         repository: String, tags: [String], progress: (@Sendable (InventoryProgress) -> Void)?
-    ) async throws -> [(String, (digest: Digest, manifest: Manifest?)?)] {
+    ) async throws -> [(String, (digest: Digest, manifest: FetchedManifest?)?)] {
         let hints = cache.tagHints(registry: client.endpoint.name, repository: repository)
         let headOnly = client.endpoint.apiHost == "registry-1.docker.io" || cache.directory == nil
         let client = self.client
@@ -252,7 +254,7 @@ public struct InventoryLoader: Sendable {
                 progress?(
                     InventoryProgress(repository: repository, phase: "resolving tags", done: done, total: tags.count))
             }
-        ) { tag -> (digest: Digest, manifest: Manifest?)? in
+        ) { tag -> (digest: Digest, manifest: FetchedManifest?)? in
             // A HEAD is enough where the manifest the tag had last time is still in the cache.
             if headOnly || hints[tag].map(cache.contains) == true {
                 return try await client.head(repository: repository, reference: tag).map { ($0.digest, nil) }
@@ -260,7 +262,7 @@ public struct InventoryLoader: Sendable {
             do {
                 let manifest = try await client.manifest(repository: repository, reference: tag)
                 cache.write(manifest.digest, body: manifest.body, mediaType: manifest.mediaType)
-                return (manifest.digest, manifest)
+                return (manifest.digest, FetchedManifest(manifest))
             } catch let error as RegistryError where error.kind == .notFound {
                 return nil
             }
@@ -274,7 +276,7 @@ public struct InventoryLoader: Sendable {
     /// task per digest made up front held a task's frames for every manifest of the repository at
     /// once, the largest part of a cold load's heap (about 5 KB per manifest, by heaptrack).
     private func fetchRecords(
-        repository: String, digests: Set<Digest>, fetched: [Digest: Manifest], mayBeGone: Set<Digest>,
+        repository: String, digests: Set<Digest>, fetched: [Digest: FetchedManifest], mayBeGone: Set<Digest>,
         readsConfig: Bool
     ) async throws -> (records: [(ManifestRecord, [Digest])], missing: Set<Digest>) {
         let answers = try await TagResolution.resolve(Array(digests)) { digest -> (ManifestRecord, [Digest])? in
@@ -299,48 +301,42 @@ public struct InventoryLoader: Sendable {
     /// where the registry has the referrers API — its referrers. (Tag-schema referrers come from
     /// the `sha256-<hex>` indexes, which the walk loads as manifests anyway.)
     private func record(
-        repository: String, digest: Digest, fetched: Manifest?, readsConfig: Bool
+        repository: String, digest: Digest, fetched: FetchedManifest?, readsConfig: Bool
     ) async throws -> (ManifestRecord, [Digest]) {
-        let manifest: Manifest
+        let manifest: FetchedManifest
         if let fetched {
             manifest = fetched
         } else if let cached = cache.read(digest),
             let parsed = try? Manifest(body: cached.body, digest: digest, contentType: cached.mediaType)
         {
-            manifest = parsed
+            manifest = FetchedManifest(parsed)
         } else {
-            manifest = try await client.manifest(repository: repository, reference: digest.description)
-            cache.write(digest, body: manifest.body, mediaType: manifest.mediaType)
+            let read = try await client.manifest(repository: repository, reference: digest.description)
+            cache.write(digest, body: read.body, mediaType: read.mediaType)
+            manifest = FetchedManifest(read)
         }
-        var record = ManifestRecord(
-            digest: digest, mediaType: manifest.mediaType, kind: manifest.kind, bodySize: manifest.body.count,
-            totalSize: manifest.totalSize,
-            blobs: ((manifest.config.map { [$0] } ?? []) + manifest.layers).map(BlobRef.init),
-            platforms: manifest.manifests.compactMap(\.platform), children: manifest.manifests.map(\.digest),
-            subject: manifest.subject?.digest, artifactType: manifest.artifactType, annotations: manifest.annotations)
+        var record = manifest.record
         // Where the vendor's times and platforms replace the config's (`applyVendorDetails`), the
         // config is not read at all.
-        if readsConfig, manifest.kind == .image,
-            let config = try await config(repository: repository, manifest: manifest)
-        {
+        if readsConfig, record.kind == .image, let config = try await config(repository: repository, of: manifest) {
             if let platform = config.platform { record.platforms = [platform] }
             record.labels = config.labels
             record.time =
                 TagTime.from(config.created, source: .configCreated)
-                ?? Self.annotationTime(manifest.annotations)
+                ?? Self.annotationTime(record.annotations)
                 ?? (config.created == nil
                     ? .unknown : TagTime(date: nil, source: .implausible, rejected: config.created))
-        } else if readsConfig, manifest.kind == .image {
-            record.time = Self.annotationTime(manifest.annotations) ?? .unknown
+        } else if readsConfig, record.kind == .image {
+            record.time = Self.annotationTime(record.annotations) ?? .unknown
         }
         var referrers: [Digest] = []
-        if manifest.subject == nil, manifest.kind != .schema1, capabilities?.referrersAPI == true {
+        if record.subject == nil, record.kind != .schema1, capabilities?.referrersAPI == true {
             referrers = try await client.referrers(repository: repository, digest: digest).descriptors.map(\.digest)
         }
         return (record, referrers)
     }
 
-    private func config(repository: String, manifest: Manifest) async throws -> ImageConfig? {
+    private func config(repository: String, of manifest: FetchedManifest) async throws -> ImageConfig? {
         guard let descriptor = manifest.config,
             descriptor.mediaType == MediaType.ociConfig || descriptor.mediaType == MediaType.dockerConfig
         else { return nil }
@@ -383,5 +379,24 @@ public struct InventoryLoader: Sendable {
             }
         }
         for (digest, time) in times { repository.manifests[digest]?.time = time }
+    }
+}
+
+/// What the inventory keeps of a manifest read by tag until the walk takes it: its record without
+/// the config's details, and the config to read them from. Not the manifest itself: its body and
+/// parsed descriptors, held for every tag of every repository loading at once, were most of a cold
+/// load's peak.
+struct FetchedManifest: Sendable {
+    var record: ManifestRecord
+    var config: Descriptor?
+
+    init(_ manifest: Manifest) {
+        record = ManifestRecord(
+            digest: manifest.digest, mediaType: manifest.mediaType, kind: manifest.kind,
+            bodySize: manifest.body.count, totalSize: manifest.totalSize,
+            blobs: ((manifest.config.map { [$0] } ?? []) + manifest.layers).map(BlobRef.init),
+            platforms: manifest.manifests.compactMap(\.platform), children: manifest.manifests.map(\.digest),
+            subject: manifest.subject?.digest, artifactType: manifest.artifactType, annotations: manifest.annotations)
+        config = manifest.config
     }
 }
