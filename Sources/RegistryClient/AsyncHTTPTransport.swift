@@ -26,9 +26,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Creates a transport; call `shutdown()` when done (or use `withTransport`).
     ///
-    /// `requestTimeout` bounds a whole request, its body included: a server trickling a byte a
-    /// second cannot hold a slot forever. `connectionsPerHost` should match the client's
-    /// concurrency, so that every request in flight has a pooled connection to reuse.
+    /// `requestTimeout` bounds a request, its body included: a server trickling a byte a second is
+    /// cut off when it passes, one that goes silent by a read timeout of the same length (so a
+    /// stall that starts just before the deadline ends within twice it). `connectionsPerHost`
+    /// should match the client's concurrency, so that every request in flight has a pooled
+    /// connection to reuse.
     public init(
         tls: TLSOptions = TLSOptions(), requestTimeout: Duration = .seconds(60), connectionsPerHost: Int = 8
     ) throws(RegistryError) {
