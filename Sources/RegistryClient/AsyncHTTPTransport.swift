@@ -125,6 +125,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         // the pool. A HEAD's body is empty, so reading it costs nothing.
         let limit = request.method == "HEAD" ? 0 : request.maxResponseBytes
         let announced = response.headers.first(name: "content-length").flatMap { Int($0) }
+        // Refused unread when it says it is too big (as the client's own `collect(upTo:)` did).
+        if let announced, announced > limit, request.method != "HEAD" { throw NIOTooManyBytesError(maxBytes: limit) }
         var buffer = ByteBuffer()
         for try await chunk in response.body {
             guard buffer.readableBytes + chunk.readableBytes <= limit else {
