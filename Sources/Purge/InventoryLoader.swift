@@ -390,9 +390,9 @@ public struct InventoryLoader: Sendable {
 /// parsed descriptors, held for every tag of every repository loading at once, were most of a cold
 /// load's peak.
 ///
-/// A class, so that a tag's answer is a pointer: as a struct, every tag's slot in the resolution's
-/// result arrays was some 500 bytes, nil (a HEAD) or not, a third of a warm load's heap peak at
-/// 10,000 tags (heaptrack).
+/// A class, so that a tag's answer is a pointer: as a struct it was stored inline in every tag's
+/// slot of the resolution's result arrays, nil (a HEAD) or not, about 920 bytes per tag over those
+/// arrays and a third of a warm load's heap peak at 10,000 tags (heaptrack: 25.6 → 20.5 MB).
 final class FetchedManifest: Sendable {
     let record: ManifestRecord
     let config: Descriptor?

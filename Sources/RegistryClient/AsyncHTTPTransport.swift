@@ -123,10 +123,12 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for header in response.headers.prefix(Self.maxHeaders) { headers.append((header.name, header.value)) }
         // Also for HEAD: a body stream left unread ends the connection instead of returning it to
         // the pool. A HEAD's body is empty, so reading it costs nothing.
-        let limit = request.method == "HEAD" ? 0 : request.maxResponseBytes
+        let isHead = request.method == "HEAD"
+        let limit = isHead ? 0 : request.maxResponseBytes
         let announced = response.headers.first(name: "content-length").flatMap { Int($0) }
-        // Refused unread when it says it is too big (as the client's own `collect(upTo:)` did).
-        if let announced, announced > limit, request.method != "HEAD" { throw NIOTooManyBytesError(maxBytes: limit) }
+        // Refused unread when it says it is too big (as the client's own `collect(upTo:)` did). A
+        // HEAD's Content-Length is the GET's; its body is empty.
+        if !isHead, let announced, announced > limit { throw NIOTooManyBytesError(maxBytes: limit) }
         var buffer = ByteBuffer()
         for try await chunk in response.body {
             guard buffer.readableBytes + chunk.readableBytes <= limit else {

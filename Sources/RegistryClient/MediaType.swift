@@ -21,17 +21,11 @@ public enum MediaType {
         ociIndex, ociManifest, dockerManifestList, dockerManifest, dockerSchema1Signed, dockerSchema1,
     ]
 
-    /// The manifest types a registry serves, each held once as a constant.
-    static let known = [
-        ociIndex, ociManifest, dockerManifestList, dockerManifest, dockerSchema1Signed, dockerSchema1, ociConfig,
-        dockerConfig, ociLayerGzip, dockerLayerGzip, ociEmpty,
-    ]
-
-    /// `type`, as the constant that spells it where there is one: a type decoded from a body is a
-    /// string on the heap of its own, held by every manifest of an inventory; the constant is not
-    /// on the heap at all.
+    /// `type`, as the constant that spells it where it is one of the manifest types we accept: a
+    /// type decoded from a body is a string on the heap of its own, held by every manifest of an
+    /// inventory; the constant is not on the heap at all.
     public static func shared(_ type: String) -> String {
-        known.first { $0 == type } ?? type
+        manifestAccept.first { $0 == type } ?? type
     }
 
     /// Whether the type names an index or manifest list (a multi-platform image).
