@@ -27,6 +27,7 @@ struct BrowseSession {
             var quitting = dispatch(program.model.start(), into: &group)
             program.draw(force: true)
             var lastTick = Date()
+            var wasBusy = true
             while !quitting {
                 // Keys ncurses already holds first (a read can bring several); only with none left
                 // does the loop sleep, until the terminal or an effect has something.
@@ -47,6 +48,11 @@ struct BrowseSession {
                     quitting = dispatch(program.send(.tick(now)), into: &group) || quitting
                 }
                 if !quitting { program.draw() }
+                // Once loads and plans have settled, what they freed goes back to the system (off
+                // the main actor: trimming a few hundred megabytes of arenas takes a moment).
+                let busy = program.isBusy
+                if wasBusy && !busy && !quitting { group.addTask { FreedMemory.release() } }
+                wasBusy = busy
                 // Let the effects' continuations that hop to the main actor (none today) run.
                 await Task.yield()
             }
