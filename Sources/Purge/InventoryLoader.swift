@@ -411,7 +411,7 @@ final class FetchedManifest: Sendable {
 }
 
 /// Platform lists, one copy of each: a registry's images are built for a handful of platforms, and
-/// a list of its own per manifest was a heap allocation per record (about 9 MB at 100,000 tags).
+/// a list of its own per manifest was a heap allocation per record (about 100 bytes for one platform).
 /// Bounded, so that a registry sending a new platform with every manifest grows nothing.
 final class PlatformLists: @unchecked Sendable {
     private let lock = NSLock()
