@@ -9,8 +9,9 @@ case "${1:-test}" in
   test) packages=(libncurses-dev docker-registry skopeo tmux apache2-utils openssl curl python3-venv) ;;
   screenshots) packages=(docker-registry tmux python3-pil fonts-dejavu-core) ;;
   # The load benchmark: the real registry, skopeo to cross-check it, wrk for the request floor,
+  # curl for the warm floor (wrk cannot replay HEADs), GNU time for a child's own peak memory,
   # tmux for the browser.
-  bench) packages=(libncurses-dev docker-registry skopeo wrk tmux) ;;
+  bench) packages=(libncurses-dev docker-registry skopeo wrk tmux time curl) ;;
   *) echo "usage: $0 test|demo|screenshots|bench" >&2; exit 2 ;;
 esac
 

@@ -1,8 +1,8 @@
 import Foundation
 import RegistryTestSupport
 
-/// One size: seed, check with skopeo, then cold dry run, warm dry run and the wrk floor (per
-/// round), then the skopeo loop; prints the figures as a table.
+/// One size: seed, check with skopeo, then cold dry run, warm dry run, the wrk floor and the warm
+/// floor (per round), then the skopeo loop; prints the figures as a table.
 struct BenchmarkRun: Sendable {
     var tools: Tools
     var tags: Int
@@ -42,6 +42,9 @@ struct BenchmarkRun: Sendable {
         var warm: DryRun
         var floor: WrkFloor.Result
         var floorTraffic: AccessLog.Traffic
+        /// The warm run's own requests replayed with curl.
+        var warmFloor: WarmFloor.Result
+        var warmFloorTraffic: AccessLog.Traffic
     }
 
     func measure(on registry: TestRegistry) async throws {
@@ -61,7 +64,7 @@ struct BenchmarkRun: Sendable {
         for round in 1...rounds {
             let loadBefore = Machine.load()
             let cache = folder + "/cache-\(round)"
-            say("round \(round): cold dry run, warm dry run, wrk floor…")
+            say("round \(round): cold dry run, warm dry run, wrk floor, warm floor…")
             let cold = try await dryRun(registry: registry, log: log, cache: cache, label: "cold-\(round)")
             say("  cold: \(Self.brief(cold))")
             let warm = try await dryRun(registry: registry, log: log, cache: cache, label: "warm-\(round)")
@@ -75,8 +78,17 @@ struct BenchmarkRun: Sendable {
             try await Task.sleep(for: .milliseconds(300))
             let floorTraffic = try log.traffic(from: mark, to: log.mark())
             say("  floor: \(Format.count(floor.requests)) requests in \(Format.wall(floor.wall))")
+            let warmMark = log.mark()
+            let warmFloor = try await WarmFloor.run(
+                curl: tools.curl, baseURL: registry.baseURL.absoluteString, requests: warm.traffic.requestLines,
+                accept: Self.manifestAccept, connections: concurrency, folder: folder)
+            try await Task.sleep(for: .milliseconds(300))
+            let warmFloorTraffic = try log.traffic(from: warmMark, to: log.mark())
+            say("  warm floor: \(Format.count(warmFloor.requests)) requests in \(Format.wall(warmFloor.wall))")
             results.append(
-                Round(loadBefore: loadBefore, cold: cold, warm: warm, floor: floor, floorTraffic: floorTraffic))
+                Round(
+                    loadBefore: loadBefore, cold: cold, warm: warm, floor: floor, floorTraffic: floorTraffic,
+                    warmFloor: warmFloor, warmFloorTraffic: warmFloorTraffic))
         }
         let loop =
             skopeoSample > 0
@@ -137,7 +149,7 @@ struct BenchmarkRun: Sendable {
             [
                 "purge", "-r", registry.host, "--filter", filter, "--ago", ago, "--untagged", "--dry-run",
                 "--concurrency", String(concurrency),
-            ], environment: environment, stdout: stdout, stderr: stderr, timeout: .seconds(7200))
+            ], peakBy: tools.time, environment: environment, stdout: stdout, stderr: stderr, timeout: .seconds(7200))
         // The registry logs a request after answering it.
         try await Task.sleep(for: .milliseconds(300))
         let traffic = try log.traffic(from: mark, to: log.mark())
@@ -201,12 +213,25 @@ struct BenchmarkRun: Sendable {
                     + (round.floorTraffic.errors > 0 ? ", \(round.floorTraffic.errors) errors" : ""),
                 Format.count(round.floorTraffic.connections), "", "",
             ])
+            row([
+                "curl warm floor", Format.wall(round.warmFloor.wall),
+                "\(Format.count(round.warmFloorTraffic.requests)) (\(round.warmFloorTraffic.methodSummary))"
+                    + (round.warmFloorTraffic.errors > 0 ? ", \(round.warmFloorTraffic.errors) errors" : ""),
+                Format.count(round.warmFloorTraffic.connections), "", "",
+            ])
             let coldOverFloor = Format.seconds(round.cold.usage.wall) / Format.seconds(round.floor.wall)
             let warmOverCold = Format.seconds(round.warm.usage.wall) / Format.seconds(round.cold.usage.wall)
             say(
                 "cold/floor \(Format.ratio(coldOverFloor)) (target ≤ 1.5×) · warm/cold \(Format.ratio(warmOverCold)) "
                     + "(target ≤ 0.3×) · cold peak \(Format.megabytes(round.cold.usage.peakRSSBytes)) "
                     + "(target ≤ 300 MB at 100,000 tags)")
+            // The best warm/cold any client reaches that confirms every tag: its HEADs at the
+            // registry's own pace, against this cold run.
+            let warmOverWarmFloor = Format.seconds(round.warm.usage.wall) / Format.seconds(round.warmFloor.wall)
+            let warmFloorOverCold = Format.seconds(round.warmFloor.wall) / Format.seconds(round.cold.usage.wall)
+            say(
+                "warm/warm floor \(Format.ratio(warmOverWarmFloor)) · warm floor/cold \(Format.ratio(warmFloorOverCold)) "
+                    + "(the lowest warm/cold a client that confirms every tag can reach here)")
             say("cold requests by endpoint: \(endpoints(round.cold.traffic)); warm: \(endpoints(round.warm.traffic))")
             for (name, traffic) in [("cold", round.cold.traffic), ("warm", round.warm.traffic)] where traffic.errors > 0
             {

@@ -40,6 +40,8 @@ struct BrowserBench: Sendable {
     struct Result: Sendable {
         var label: String
         var firstFrame: Duration
+        /// The first frame of every start, the measured one last.
+        var firstFrames: [Duration] = []
         var allPlanned: Duration
         var planLine: String
         /// From a key sent to the screen showing it, and to the screen showing its plan.
@@ -55,8 +57,42 @@ struct BrowserBench: Sendable {
     }
 
     /// Opens the browser with its cache in `cache` (empty: cold; filled by an earlier run: warm).
-    func run(label: String, cache: String) async throws -> Result {
+    ///
+    /// First a few starts that only wait for the first frame (one start on a busy 2-core machine
+    /// says little), each on an empty cache of its own when `cache` is meant to be empty; then the
+    /// start that is measured through to the end.
+    func run(label: String, cache: String, extraStarts: Int = 4) async throws -> Result {
+        var firstFrames: [Duration] = []
+        for start in 0..<extraStarts {
+            let scratch = folder + "/cache-first-frame-\(start)"
+            let tmux = Tmux(socket: "regsweep-bench-\(getpid())-\(label)-\(start)", folder: folder)
+            let started = try await open(tmux, label: label, cache: label == "empty" ? scratch : cache)
+            do {
+                _ = try await tmux.wait(for: "a first frame", timeout: .seconds(60)) { $0.contains(" Plan: ") }
+                firstFrames.append(ContinuousClock.now - started)
+            } catch {
+                _ = try? await tmux.run(["kill-server"])
+                throw Failure(description: "browser benchmark (\(label), start \(start + 1)): \(error)")
+            }
+            _ = try? await tmux.run(["kill-server"])
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
         let tmux = Tmux(socket: "regsweep-bench-\(getpid())-\(label)", folder: folder)
+        let started = try await open(tmux, label: label, cache: cache)
+        do {
+            var result = try await measure(tmux, label: label, started: started)
+            result.firstFrames = firstFrames + [result.firstFrame]
+            _ = try? await tmux.run(["kill-server"])
+            return result
+        } catch {
+            let screen = (try? await tmux.screen()) ?? "(no screen)"
+            _ = try? await tmux.run(["kill-server"])
+            throw Failure(description: "browser benchmark (\(label)): \(error)\nthe screen was:\n\(screen)")
+        }
+    }
+
+    /// Starts the browser in a new session of `tmux`; returns when it was started.
+    private func open(_ tmux: Tmux, label: String, cache: String) async throws -> ContinuousClock.Instant {
         let environment = [
             "HOME": folder, "XDG_CACHE_HOME": cache, "XDG_STATE_HOME": folder + "/state-browser-\(label)",
             "DOCKER_CONFIG": folder + "/docker", "LANG": "C.UTF-8", "TERM": "screen-256color",
@@ -65,18 +101,9 @@ struct BrowserBench: Sendable {
         let command =
             ["/usr/bin/env", "-i"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             + [tools.regsweep, "browse", "-r", host, "--filter", filter, "--ago", ago, "--untagged"]
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ContinuousClock.now
         try await tmux.run(["new-session", "-d", "-s", "bench", "-x", "160", "-y", "45", "--"] + command)
-        do {
-            let result = try await measure(tmux, label: label, started: started)
-            _ = try? await tmux.run(["kill-server"])
-            return result
-        } catch {
-            let screen = (try? await tmux.screen()) ?? "(no screen)"
-            _ = try? await tmux.run(["kill-server"])
-            throw Failure(description: "browser benchmark (\(label)): \(error)\nthe screen was:\n\(screen)")
-        }
+        return started
     }
 
     private func measure(_ tmux: Tmux, label: String, started: ContinuousClock.Instant) async throws -> Result {
@@ -247,8 +274,9 @@ extension BrowserBench.Result {
                 + "p99 \(Format.milliseconds(Format.percentile(samples, 99))) (\(samples.count) keys)"
         }
         return [
-            "browser, \(label) cache: first frame \(Format.wall(firstFrame)) (target ≤ 0.5 s); "
-                + "all loaded and planned \(Format.wall(allPlanned)): \(planLine.trimmingCharacters(in: .whitespaces))",
+            "browser, \(label) cache: first frame \(Format.wall(firstFrame)) (target ≤ 0.5 s; over "
+                + "\(firstFrames.count) starts p50 \(Format.wall(Format.percentile(firstFrames, 50))), "
+                + "max \(Format.wall(firstFrames.max() ?? firstFrame))); all loaded and planned \(Format.wall(allPlanned)): \(planLine.trimmingCharacters(in: .whitespaces))",
             "  composer key: echo \(spread(echo)); its plan on screen \(spread(replan))",
             "  j/k idle: repositories \(spread(moveRepositories)); tags \(spread(moveTags))",
             "  resident once planned \(Format.megabytes(residentBytes)), peak \(Format.megabytes(peakResidentBytes)) "

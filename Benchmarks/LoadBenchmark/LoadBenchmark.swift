@@ -108,6 +108,10 @@ struct Tools: Sendable {
     var regsweep: String
     var skopeo: String
     var wrk: String
+    /// GNU time, for a child's own peak memory (`Child.run(_:_:peakBy:…)`).
+    var time: String
+    /// curl, for the warm floor (`WarmFloor`).
+    var curl: String
 
     struct Missing: Error, CustomStringConvertible {
         var description: String
@@ -119,10 +123,13 @@ struct Tools: Sendable {
             throw Missing(
                 description: "no regsweep at \(binary): build it with `swift build -c release --product regsweep`")
         }
-        guard let skopeo = Child.which("skopeo"), let wrk = Child.which("wrk") else {
-            throw Missing(description: "skopeo and wrk are needed: run `scripts/install-deps.sh bench`")
+        // GNU time, not the shell's keyword: `Child.which` only finds files.
+        guard let skopeo = Child.which("skopeo"), let wrk = Child.which("wrk"), let time = Child.which("time"),
+            let curl = Child.which("curl")
+        else {
+            throw Missing(description: "skopeo, wrk, GNU time and curl are needed: run `scripts/install-deps.sh bench`")
         }
-        return Tools(regsweep: binary, skopeo: skopeo, wrk: wrk)
+        return Tools(regsweep: binary, skopeo: skopeo, wrk: wrk, time: time, curl: curl)
     }
 }
 
