@@ -33,6 +33,13 @@ public struct ContentCache: Sendable {
         return (body, type)
     }
 
+    /// The cached bytes for a digest, if present and intact, without their media type: one file read,
+    /// not two, for a reader that does not need the type (an image config's).
+    public func readBody(_ digest: Digest) -> Data? {
+        guard let file = path(digest), let body = try? Data(contentsOf: file), digest.matches(body) else { return nil }
+        return body
+    }
+
     /// Whether a digest has an entry (not read or verified: a hint that a HEAD will do).
     public func contains(_ digest: Digest) -> Bool {
         guard let file = path(digest) else { return false }

@@ -4,10 +4,14 @@ import RegistryClient
 /// Everything the planner needs to know about one manifest.
 ///
 /// What every manifest has is stored inline; what few have (an index's children, a referrer's
-/// subject, labels, annotations, referrers, a lock) lives in one shared box behind the same
-/// properties, absent when all of it is empty. Inline, those fields took 104 of the record's
-/// 240 bytes for every manifest, in the inventory's dictionaries and in every copy the planner
-/// makes, while most images set none of them.
+/// subject, annotations, referrers, a lock) lives in one shared box behind the same properties,
+/// absent when all of it is empty. Inline, those fields took 104 of the record's 240 bytes for
+/// every manifest, in the inventory's dictionaries and in every copy the planner makes, while
+/// most images set none of them.
+///
+/// An image config's labels are not here at all: only the browser's details pane shows them, and
+/// it reads them from the content cache when an image is selected (`LabelShelf`). Held for every
+/// image, they put a box under nearly all of them (real images carry a dozen labels or more).
 public struct ManifestRecord: Sendable {
     public var digest: Digest
     public var mediaType: String
@@ -39,11 +43,6 @@ public struct ManifestRecord: Sendable {
         get { rare?.fields.artifactType }
         set { change { $0.artifactType = newValue } }
     }
-    /// The image config's labels (display only).
-    public var labels: [String: String] {
-        get { Dictionary(uniqueKeysWithValues: rare?.fields.labels ?? []) }
-        set { change { $0.labels = newValue.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } }
-    }
     public var annotations: [String: String] {
         get { rare?.fields.annotations ?? [:] }
         set { change { $0.annotations = newValue } }
@@ -62,8 +61,8 @@ public struct ManifestRecord: Sendable {
     public init(
         digest: Digest, mediaType: String, kind: ManifestKind, bodySize: Int = 0, totalSize: Int64 = 0,
         blobs: [BlobRef] = [], platforms: [Platform] = [], children: [Digest] = [], subject: Digest? = nil,
-        artifactType: String? = nil, time: TagTime = .unknown, labels: [String: String] = [:],
-        annotations: [String: String] = [:], referrers: [Digest] = []
+        artifactType: String? = nil, time: TagTime = .unknown, annotations: [String: String] = [:],
+        referrers: [Digest] = []
     ) {
         self.digest = digest
         self.mediaType = mediaType
@@ -74,9 +73,8 @@ public struct ManifestRecord: Sendable {
         self.platforms = platforms
         self.time = time
         let rare = RareFields(
-            children: children, subject: subject, artifactType: artifactType,
-            labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-            annotations: annotations, referrers: referrers)
+            children: children, subject: subject, artifactType: artifactType, annotations: annotations,
+            referrers: referrers)
         self.rare = rare.isEmpty ? nil : RareFields.Box(rare)
     }
 
@@ -102,17 +100,13 @@ private struct RareFields {
     var children: [Digest] = []
     var subject: Digest?
     var artifactType: String?
-    /// Pairs, not a dictionary: nearly every image has labels, often only a few, and a dictionary's
-    /// storage is about twice an array's (heaptrack at 100,000 images of one label each: 12 MB of
-    /// dictionaries). Read only to be shown.
-    var labels: [(String, String)] = []
     var annotations: [String: String] = [:]
     var referrers: [Digest] = []
     var lock: LockState = .none
 
     var isEmpty: Bool {
-        children.isEmpty && subject == nil && artifactType == nil && labels.isEmpty && annotations.isEmpty
-            && referrers.isEmpty && lock == .none
+        children.isEmpty && subject == nil && artifactType == nil && annotations.isEmpty && referrers.isEmpty
+            && lock == .none
     }
 
     /// Shared between copies of a record and copied before a change (`ManifestRecord.change`):

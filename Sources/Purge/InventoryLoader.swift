@@ -324,7 +324,6 @@ public struct InventoryLoader: Sendable {
         // config is not read at all.
         if readsConfig, record.kind == .image, let config = try await config(repository: repository, of: manifest) {
             if let platform = config.platform { record.platforms = [platform] }
-            record.labels = config.labels
             record.time =
                 TagTime.from(config.created, source: .configCreated)
                 ?? Self.annotationTime(record.annotations)
@@ -345,7 +344,7 @@ public struct InventoryLoader: Sendable {
         guard let descriptor = manifest.config,
             descriptor.mediaType == MediaType.ociConfig || descriptor.mediaType == MediaType.dockerConfig
         else { return nil }
-        if let cached = cache.read(descriptor.digest) { return try? ImageConfig(json: cached.body) }
+        if let cached = cache.readBody(descriptor.digest) { return try? ImageConfig(json: cached) }
         let data = try await client.blob(repository: repository, digest: descriptor.digest)
         cache.write(descriptor.digest, body: data, mediaType: descriptor.mediaType)
         return try ImageConfig(json: data)

@@ -1,3 +1,5 @@
+import Purge
+
 /// An effect `update` asks the run loop to carry out; results come back as `BrowserMessage`s.
 public enum BrowserCommand: Sendable {
     /// List the registry's repositories (`_catalog`).
@@ -8,6 +10,9 @@ public enum BrowserCommand: Sendable {
     case countTags(repositories: [String])
     /// Load one repository fully, reporting progress.
     case loadRepository(String)
+    /// Read the labels of an image's config (the content cache first, else the registry) for the
+    /// details pane; answered by `.labelsRead` or `.labelsUnreadable`.
+    case readLabels(repository: String, config: BlobRef)
     /// Make a plan off the UI loop and send it back as `.planned`. A newer request supersedes this one:
     /// the runner may skip it if it has not started.
     case plan(PlanRequest)
@@ -36,6 +41,7 @@ extension BrowserCommand: CustomStringConvertible {
         case .probeCapabilities(let repository): return "probe \(repository)"
         case .countTags(let repositories): return "count tags \(repositories.joined(separator: ","))"
         case .loadRepository(let name): return "load \(name)"
+        case .readLabels(let repository, let config): return "read labels \(repository)@\(config.digest.short)"
         case .plan(let request): return "plan \(request.generation)"
         case .execute(let request):
             return "execute \(request.plan.tagCount) tags \(request.plan.manifestCount) manifests"

@@ -28,6 +28,10 @@ public enum BrowserMessage: Sendable {
     case repositoryLoaded(RepositoryInventory)
     /// A repository could not be loaded.
     case repositoryFailed(repository: String, error: String)
+    /// The labels of an image config, for the details pane.
+    case labelsRead(config: Digest, labels: [String: String])
+    /// An image config could not be read or parsed: why, in a few words.
+    case labelsUnreadable(config: Digest, reason: String)
     /// The purge executor reported progress.
     case execution(ExecutionEvent)
     /// The purge executor finished (or was interrupted).

@@ -82,6 +82,16 @@ extension BrowserModel {
         listView == .tags ? visibleTags.count : visibleManifests.count
     }
 
+    /// The manifest the details pane describes: the selected tag's, or the selected manifest.
+    /// By dictionary, not through the verdicts: `settle` asks after every message.
+    var detailsRecord: ManifestRecord? {
+        guard let inventory = selectedInventory else { return nil }
+        switch listView {
+        case .tags: return selectedTag.flatMap { inventory.tags[$0] }.flatMap { inventory.manifests[$0] }
+        case .manifests: return selectedManifest.flatMap { inventory.manifests[$0] }
+        }
+    }
+
     /// The selected tag's verdict, when the tags list shows it.
     public var selectedTagVerdict: TagVerdict? {
         guard let selectedTag else { return nil }

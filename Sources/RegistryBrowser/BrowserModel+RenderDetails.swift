@@ -120,9 +120,16 @@ extension BrowserModel {
             }
             lines.append(DetailLine(label: "referrers", value: referrers.joined(separator: ", ")))
         }
-        if !record.labels.isEmpty {
-            let labels = record.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            lines.append(DetailLine(label: "labels", value: labels.joined(separator: ", ")))
+        if record.kind == .image, let config = record.blobs.first {
+            switch labels.entry(config.digest) {
+            case .read(let found)? where !found.isEmpty:
+                let text = found.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                lines.append(DetailLine(label: "labels", value: text.joined(separator: ", ")))
+            case .unreadable(let reason)?:
+                lines.append(DetailLine(label: "labels", value: "not read: \(reason)"))
+            case .read?, .pending?, nil:
+                break
+            }
         }
         if !record.annotations.isEmpty {
             let annotations = record.annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }

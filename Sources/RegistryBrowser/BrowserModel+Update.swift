@@ -33,6 +33,10 @@ extension BrowserModel {
             replan()
         case .repositoryFailed(let repository, let error):
             loads[repository] = .failed(error)
+        case .labelsRead(let config, let found):
+            labels.store(config, .read(found))
+        case .labelsUnreadable(let config, let reason):
+            labels.store(config, .unreadable(reason))
         case .execution(let event):
             record(event)
         case .executionFinished(let result):
@@ -79,13 +83,15 @@ extension BrowserModel {
         return commands
     }
 
-    /// Keeps the selection on a visible row and in view, and asks for the repositories that are
-    /// needed: the selected one, and every one the policy selects (they load in the background).
+    /// Keeps the selection on a visible row and in view, and asks for what is needed: the labels of
+    /// the image the details pane shows, the selected repository, and every one the policy selects
+    /// (they load in the background).
     mutating func settle() -> [BrowserCommand] {
         normalizeSelection()
         scrollIntoView()
+        let labelRequests = requestLabels()
         // Loads wait for the capability probe: it decides whether they use the referrers API.
-        guard execution == nil, capabilities != nil || capabilitiesError != nil else { return [] }
+        guard execution == nil, capabilities != nil || capabilitiesError != nil else { return labelRequests }
         var wanted: [String] = []
         // The selected repository is what the user looks at: it never waits for a free slot.
         if let selectedRepository, loaded[selectedRepository] == nil, loads[selectedRepository] == nil {
@@ -98,7 +104,15 @@ extension BrowserModel {
             slots -= 1
         }
         for name in wanted { loads[name] = .loading(nil) }
-        return wanted.map { .loadRepository($0) }
+        return labelRequests + wanted.map { .loadRepository($0) }
+    }
+
+    /// Asks for the labels of the image the details pane shows, once per config.
+    mutating func requestLabels() -> [BrowserCommand] {
+        guard let repository = selectedRepository, let record = detailsRecord, record.kind == .image,
+            let config = record.blobs.first, labels.request(config.digest)
+        else { return [] }
+        return [.readLabels(repository: repository, config: config)]
     }
 
     /// How many repositories load at once in the background.

@@ -39,6 +39,8 @@ public struct BrowserModel: Sendable {
     public internal(set) var policyFile: PolicyFileSource?
     /// Tags marked by hand.
     public internal(set) var marks: [HandMark] = []
+    /// The labels of the image configs the details pane has shown.
+    public internal(set) var labels = LabelShelf()
     /// The plan on screen and the newest one asked for; every change asks for a new one.
     public internal(set) var planning: PlanState
     /// Set by `replan()`; `update` turns it into one plan request after the message is applied, so a

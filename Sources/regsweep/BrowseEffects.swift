@@ -56,6 +56,8 @@ final class BrowseEffects: @unchecked Sendable {
             await countTags(repositories)
         case .loadRepository(let name):
             await load(name)
+        case .readLabels(let repository, let config):
+            await readLabels(repository: repository, config: config)
         case .plan(let request):
             await plan(request)
         case .execute(let request):
@@ -149,6 +151,33 @@ final class BrowseEffects: @unchecked Sendable {
     }
 
     /// An error in words a user can act on.
+    /// The labels of an image config: from the content cache, where the load left it, else from
+    /// the registry (ACR's loads read no configs; a cache may be disabled or cleared).
+    private func readLabels(repository: String, config: BlobRef) async {
+        var body = cache.readBody(config.digest)
+        let fetched = body == nil
+        if body == nil {
+            do {
+                body = try await client.blob(
+                    repository: repository, digest: config.digest, maxBytes: Self.largestConfig)
+            } catch {
+                mailbox.post(.labelsUnreadable(config: config.digest, reason: Self.describe(error)))
+                return
+            }
+        }
+        guard let body, let parsed = try? ImageConfig(json: body) else {
+            mailbox.post(.labelsUnreadable(config: config.digest, reason: "the config is not an image config"))
+            return
+        }
+        // Only what parsed as a config goes into the cache (the first blob of an odd manifest may
+        // be a layer).
+        if fetched { cache.write(config.digest, body: body, mediaType: nil) }
+        mailbox.post(.labelsRead(config: config.digest, labels: parsed.labels))
+    }
+
+    /// Image configs are a few kilobytes, their history included; more is not a config.
+    static let largestConfig = 1 << 20
+
     static func describe(_ error: any Error) -> String {
         "\(error)"
     }

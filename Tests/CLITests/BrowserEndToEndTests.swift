@@ -83,6 +83,31 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test("the details pane shows the selected image's labels, read from the cache the load filled")
+    func labelsOfTheSelectedImage() async throws {
+        try await TestRegistry.with(.none) { registry in
+            try await registry.seedArticleScenario()
+            try await BrowserTmux.with(
+                ["browse", "-r", registry.host] + Self.articleFilter, width: 132, height: 40
+            ) { tmux in
+                try await tmux.wait(for: "Plan: 4 tags and 3 manifests to delete in 1 repository")
+                let before = try Data(contentsOf: URL(fileURLWithPath: registry.logPath)).count
+                try await tmux.press("j", "Enter")
+                let details = try await tmux.wait(for: "io.regsweep.synthetic=true")
+                #expect(details.contains("Details of my-app:4.0.0"), "\(details)")
+                // The registry logs a request once it has answered it.
+                try await Task.sleep(for: .milliseconds(300))
+                let log = try Data(contentsOf: URL(fileURLWithPath: registry.logPath)).dropFirst(before)
+                let blobs = String(decoding: log, as: UTF8.self).split(separator: "\n").filter {
+                    $0.contains("\"GET /v2/my-app/blobs/")
+                }
+                #expect(blobs.isEmpty, "the config came from the content cache: \(blobs)")
+                try await tmux.press("q")
+                try await tmux.wait(for: "EXIT:0")
+            }
+        }
+    }
+
     @Test("on ACR: the API and lock state on screen, a locked tag kept, the rest untagged through /acr/v1")
     func acrLocksOnScreen() async throws {
         try await AcrEmulator.with { acr in
@@ -105,6 +130,8 @@ struct BrowserEndToEndTests {
                 let locked = BrowserTmux.rows(tags, containing: " 1.0.0 ")
                 #expect(
                     locked.count == 1 && locked.allSatisfy { $0.contains(" wr ") && $0.contains("locked") }, "\(tags)")
+                // ACR's loads read no configs: the selected image's labels come from the registry.
+                try await tmux.wait(for: "io.regsweep.synthetic=true")
                 try await tmux.press("D")
                 try await tmux.wait(for: "Delete from \(acr.host)?")
                 try await tmux.press("y")

@@ -119,8 +119,11 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
         cache.write(digest, body: body, mediaType: MediaType.ociManifest)
         #expect(cache.read(digest)?.body == body)
         #expect(cache.read(digest)?.mediaType == MediaType.ociManifest)
+        #expect(cache.readBody(digest) == body)
         let file = directory.appendingPathComponent("blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)")
         try Data("tampered".utf8).write(to: file)
         #expect(cache.read(digest) == nil)
+        #expect(cache.readBody(digest) == nil)
+        #expect(cache.readBody(Digest.sha256(of: Data("absent".utf8))) == nil)
     }
 }

@@ -12,30 +12,27 @@ struct ManifestRecordTests {
     @Test("every rare field reads back what was set, and empty again after")
     func roundTrip() {
         var record = ManifestRecord(digest: Self.digest, mediaType: MediaType.ociManifest, kind: .image)
-        #expect(record.children.isEmpty && record.subject == nil && record.labels.isEmpty)
+        #expect(record.children.isEmpty && record.subject == nil && record.annotations.isEmpty)
         record.children = [Self.subject]
         record.subject = Self.subject
         record.artifactType = "application/vnd.dev.cosign.artifact.sig.v1+json"
-        record.labels = ["org.opencontainers.image.title": "app"]
         record.annotations = ["org.opencontainers.image.created": "2026-01-01T00:00:00Z"]
         record.referrers = [Self.referrer]
         record.lock = .delete
         #expect(record.children == [Self.subject])
         #expect(record.subject == Self.subject)
         #expect(record.artifactType == "application/vnd.dev.cosign.artifact.sig.v1+json")
-        #expect(record.labels == ["org.opencontainers.image.title": "app"])
         #expect(record.annotations == ["org.opencontainers.image.created": "2026-01-01T00:00:00Z"])
         #expect(record.referrers == [Self.referrer])
         #expect(record.lock == .delete)
         record.children = []
         record.subject = nil
         record.artifactType = nil
-        record.labels = [:]
         record.annotations = [:]
         record.referrers = []
         record.lock = .none
         #expect(record.children.isEmpty && record.subject == nil && record.artifactType == nil)
-        #expect(record.labels.isEmpty && record.annotations.isEmpty && record.referrers.isEmpty)
+        #expect(record.annotations.isEmpty && record.referrers.isEmpty)
         #expect(record.lock == .none)
     }
 
@@ -43,17 +40,17 @@ struct ManifestRecordTests {
     func copiesAreIndependent() {
         var original = ManifestRecord(
             digest: Self.digest, mediaType: MediaType.ociManifest, kind: .image, subject: Self.subject,
-            labels: ["a": "1"])
+            annotations: ["a": "1"])
         let copy = original
         original.referrers.append(Self.referrer)
-        original.labels["b"] = "2"
+        original.annotations["b"] = "2"
         original.lock = .write
         #expect(copy.referrers.isEmpty)
-        #expect(copy.labels == ["a": "1"])
+        #expect(copy.annotations == ["a": "1"])
         #expect(copy.lock == .none)
         #expect(copy.subject == Self.subject)
         #expect(original.referrers == [Self.referrer])
-        #expect(original.labels == ["a": "1", "b": "2"])
+        #expect(original.annotations == ["a": "1", "b": "2"])
         #expect(original.lock == .write)
 
         // And the other way round: changing the copy leaves the original alone.

@@ -28,9 +28,18 @@ enum BrowserFixture {
                 BlobRef(digest: Self.digest(name + "/layer"), size: 700),
             ],
             platforms: [Platform(architecture: "amd64", os: "linux")],
-            time: created.flatMap { TagTime.from($0, source: .configCreated) } ?? .unknown,
-            labels: ["org.opencontainers.image.title": name])
+            time: created.flatMap { TagTime.from($0, source: .configCreated) } ?? .unknown)
     }
+
+    /// The labels of an image's config: its title. The inventory holds none; `send` answers the
+    /// model's `.readLabels` with these, as the effects would from the content cache.
+    static func labels(ofImage name: String) -> [String: String] { ["org.opencontainers.image.title": name] }
+
+    /// Every fixture image's config labels, by config digest.
+    static let configLabels: [Digest: [String: String]] = {
+        let names = myAppImages.map(\.0) + anotherAppImages.map(\.0) + ciBuildsImages.map(\.0) + ["orphan"]
+        return Dictionary(uniqueKeysWithValues: names.map { (digest($0 + "/config"), labels(ofImage: $0)) })
+    }()
 
     static func repository(_ name: String, _ images: [(String, [String], Date?)]) -> RepositoryInventory {
         var repository = RepositoryInventory(name: name)
@@ -43,23 +52,23 @@ enum BrowserFixture {
     }
 
     /// `my-app`: 1.0.0 2.0.0 prod 3.0.0 4.0.0=dev; newest first 4.0.0 dev 3.0.0 prod 2.0.0 1.0.0.
-    static let myApp = repository(
-        "my-app",
-        [
-            ("m1", ["1.0.0"], day(10)), ("m2", ["2.0.0"], day(12)), ("mprod", ["prod"], day(13)),
-            ("m3", ["3.0.0"], day(15)), ("m4", ["4.0.0", "dev"], day(18)),
-        ])
+    static let myApp = repository("my-app", myAppImages)
+    static let myAppImages: [(String, [String], Date?)] = [
+        ("m1", ["1.0.0"], day(10)), ("m2", ["2.0.0"], day(12)), ("mprod", ["prod"], day(13)),
+        ("m3", ["3.0.0"], day(15)), ("m4", ["4.0.0", "dev"], day(18)),
+    ]
 
     /// `another-app`: 1.0.0 2.0.0=dev.
-    static let anotherApp = repository(
-        "another-app", [("a1", ["1.0.0"], day(11)), ("a2", ["2.0.0", "dev"], day(16))])
+    static let anotherApp = repository("another-app", anotherAppImages)
+    static let anotherAppImages: [(String, [String], Date?)] = [
+        ("a1", ["1.0.0"], day(11)), ("a2", ["2.0.0", "dev"], day(16)),
+    ]
 
     /// A repository with many tags, for scrolling and typed-count confirmation.
-    static let ciBuilds = repository(
-        "ci-builds",
-        (1...30).map { number in
-            (String(format: "b%02d", number), [String(format: "build-%02d", number)], day(number, month: 1, year: 2023))
-        })
+    static let ciBuilds = repository("ci-builds", ciBuildsImages)
+    static let ciBuildsImages: [(String, [String], Date?)] = (1...30).map { number in
+        (String(format: "b%02d", number), [String(format: "build-%02d", number)], day(number, month: 1, year: 2023))
+    }
 
     /// The article's filter, as the end-to-end test types it.
     static let articleDraft = PolicyDraft(filters: ["my-app:^((?!prod|dev).)*$"], ago: "0d", untagged: true)
@@ -90,7 +99,7 @@ enum BrowserFixture {
 
 extension BrowserModel {
     /// Applies a message the way a run loop with instant planning would: every plan it asks for is made
-    /// and delivered at once. Returns the other commands, so tests written before planning left the UI
+    /// and delivered at once, and so are the labels it asks for (`BrowserFixture.configLabels`). Returns the other commands, so tests written before planning left the UI
     /// loop read the same; tests of the asynchronous path call `update` and deliver `.planned` themselves.
     @discardableResult
     mutating func send(_ message: BrowserMessage) -> [BrowserCommand] {
@@ -100,6 +109,9 @@ extension BrowserModel {
             let command = queue.removeFirst()
             if case .plan(let request) = command {
                 queue += update(.planned(request.make()))
+            } else if case .readLabels(_, let config) = command {
+                queue += update(
+                    .labelsRead(config: config.digest, labels: BrowserFixture.configLabels[config.digest] ?? [:]))
             } else {
                 others.append(command)
             }
