@@ -26,6 +26,22 @@ struct DigestTests {
         #expect(Digest(text) == nil)
     }
 
+    @Test(
+        "the algorithm's grammar, [a-z0-9]+([+._-][a-z0-9]+)*, and lowercase hex of the right length",
+        arguments: [
+            ("sha256+b64u:abc", true), ("x.y_z-1:0f", true), ("a..b:abc", false), ("sha+:abc", false),
+            ("+sha:abc", false), ("sha-:abc", false), ("Sha:abc", false), ("sh a:abc", false),
+            ("sha256:" + String(repeating: "a", count: 63), false),
+            ("sha256:" + String(repeating: "a", count: 65), false),
+            ("sha512:" + String(repeating: "a", count: 127), false), ("x1:abg", false), ("x1:ab\u{e9}", false),
+            ("x\u{e9}:abc", false), ("x1:\u{FF11}", false), ("x1:abc:def", false),
+        ])
+    func grammar(text: String, valid: Bool) {
+        let digest = Digest(text)
+        #expect((digest != nil) == valid)
+        if let digest { #expect(digest.description == text) }
+    }
+
     @Test("order, equality and hashing agree with the text, also where the first 16 digits are equal")
     func orderMatchesText() throws {
         var generator = SystemRandomNumberGenerator()
