@@ -54,12 +54,13 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         guard isAlgorithm(algorithm), !hex.isEmpty, hex.allSatisfy(isLowercaseHexDigit) else { return nil }
         if algorithm.elementsEqual("sha256".utf8) {
             guard hex.count == 64 else { return nil }
-            return Digest(
-                key: word(hex, 0), rest: .sha256(word(hex, 1), word(hex, 2), word(hex, 3)))
+            return Digest(key: word(hex, 0), rest: .sha256(word(hex, 1), word(hex, 2), word(hex, 3)))
         }
         if algorithm.elementsEqual("sha512".utf8) && hex.count != 128 { return nil }
         return Digest(
-            uncheckedAlgorithm: String(decoding: algorithm, as: UTF8.self), hex: String(decoding: hex, as: UTF8.self))
+            key: word(hex, 0),
+            rest: .other(
+                algorithm: String(decoding: algorithm, as: UTF8.self), hex: String(decoding: hex, as: UTF8.self)))
     }
 
     /// The spec's `[a-z0-9]+([+._-][a-z0-9]+)*`: no empty component, so never `..`.
@@ -83,14 +84,17 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
-    /// The `index`th 16 hex digits of checked lowercase hex, as a number.
+    /// The `index`th 16 digits of checked lowercase hex as a number, so that comparing words compares
+    /// the digits as text would; a last word of fewer digits is padded with zeros on the right.
     private static func word(_ hex: UnsafeBufferPointer<UInt8>, _ index: Int) -> UInt64 {
+        let start = min(index * 16, hex.count)
+        let digits = hex[start..<min(start + 16, hex.count)]
         var word: UInt64 = 0
-        for byte in hex[(index * 16)..<(index * 16 + 16)] {
+        for byte in digits {
             word =
                 word << 4 | UInt64(byte >= UInt8(ascii: "a") ? byte - UInt8(ascii: "a") + 10 : byte - UInt8(ascii: "0"))
         }
-        return word
+        return word << (4 * (16 - digits.count))
     }
 
     /// The SHA-256 digest of `data`.
@@ -104,37 +108,6 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
     private init(key: UInt64, rest: Rest) {
         self.key = key
         self.rest = rest
-    }
-
-    /// From checked parts: a SHA-256 digest as four words, anything else as its text.
-    private init(uncheckedAlgorithm algorithm: String, hex: String) {
-        let words = Self.words(of: hex)
-        if algorithm == "sha256", words.count == 4 {
-            self.init(key: words[0], rest: .sha256(words[1], words[2], words[3]))
-        } else {
-            self.init(key: words.first ?? 0, rest: .other(algorithm: algorithm, hex: hex))
-        }
-    }
-
-    /// Lowercase hex digits as 64-bit words, 16 digits each, in order, so that comparing words
-    /// compares the digits as text would; a last word of fewer digits is padded with zeros on the
-    /// right.
-    private static func words(of hex: String) -> [UInt64] {
-        var words: [UInt64] = []
-        var word: UInt64 = 0
-        var count = 0
-        for byte in hex.utf8 {
-            let value = byte >= UInt8(ascii: "a") ? byte - UInt8(ascii: "a") + 10 : byte - UInt8(ascii: "0")
-            word = word << 4 | UInt64(value & 0xF)
-            count += 1
-            if count == 16 {
-                words.append(word)
-                word = 0
-                count = 0
-            }
-        }
-        if count > 0 { words.append(word << (4 * UInt64(16 - count))) }
-        return words
     }
 
     /// Words back to their 16 lowercase hex digits each.
@@ -166,8 +139,9 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     /// The SHA-512 digest of `data`.
     public static func sha512<D: DataProtocol>(of data: D) -> Digest {
-        let hash = SHA512.hash(data: data)
-        return Digest(uncheckedAlgorithm: "sha512", hex: hash.map { String(format: "%02x", $0) }.joined())
+        let hex = SHA512.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        var digits = hex
+        return Digest(key: digits.withUTF8 { word($0, 0) }, rest: .other(algorithm: "sha512", hex: hex))
     }
 
     /// Whether this digest's algorithm is one regsweep can verify (the spec's `sha256` and `sha512`).

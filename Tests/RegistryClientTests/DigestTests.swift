@@ -79,6 +79,19 @@ struct DigestTests {
         #expect(Digest.sha512(of: Data("anything".utf8)).matches(Data("anything".utf8)))
     }
 
+    @Test("a digest parsed from text is the one computed from the content: equal, hashed alike, verifying")
+    func parsedIsComputed() throws {
+        for content in ["", "hello", String(repeating: "layer", count: 1000)].map({ Data($0.utf8) }) {
+            for computed in [Digest.sha256(of: content), Digest.sha512(of: content)] {
+                let parsed = try #require(Digest(computed.description))
+                #expect(parsed == computed)
+                #expect(parsed.hashValue == computed.hashValue)
+                #expect(!(parsed < computed) && !(computed < parsed))
+                #expect(parsed.matches(content))
+            }
+        }
+    }
+
     @Test("short form and the referrers tag")
     func shortAndReferrersTag() throws {
         let digest = try #require(Digest(Self.emptySHA256))
