@@ -29,13 +29,19 @@ public struct InventoryLoader: Sendable {
         self.leftovers = leftovers
     }
 
+    /// Repositories loaded at once. Each keeps up to 64 requests waiting for the client's limit, so
+    /// a few fill any `--concurrency`; all of them at once made every repository finish its tags at
+    /// the same moment, at the end, and only then read its manifests from the cache: the CPU work
+    /// of the whole registry after the last response instead of beside the next repository's.
+    public static let repositoryWindow = 3
+
     /// Loads several repositories (concurrently) in name order. A repository that cannot be read
     /// does not stop the others: it goes into `unreadable` with the reason, so a purge can still
     /// do the rest and then say what it could not look at (and exit non-zero).
     public func load(
         repositories names: [String], progress: (@Sendable (InventoryProgress) -> Void)? = nil
     ) async throws -> Inventory {
-        let results = await Concurrently.results(names, window: max(1, names.count)) { name in
+        let results = await Concurrently.results(names, window: Self.repositoryWindow) { name in
             try await self.load(repository: name, progress: progress)
         }
         var all: [RepositoryInventory] = []
