@@ -48,6 +48,13 @@ public struct ContentCache: Sendable {
         return stat(file, &info) == 0
     }
 
+    /// Stores a manifest under its digest, with its media type only where the body does not give it:
+    /// a file fewer per manifest on a cold load, where creating the cache's files was a third of the
+    /// client's CPU (perf, 10,000 tags: `open` with `O_CREAT`, ext4 finding a free inode).
+    public func write(_ manifest: Manifest) {
+        write(manifest.digest, body: manifest.body, mediaType: manifest.typeIsInBody ? nil : manifest.mediaType)
+    }
+
     /// Stores bytes under their digest. Failures are ignored: the cache only saves time. Folders
     /// are the user's only (0700) and files 0600: what a private registry holds stays private.
     ///

@@ -271,7 +271,7 @@ public struct InventoryLoader: Sendable {
             }
             do {
                 let manifest = try await client.manifest(repository: repository, reference: tag)
-                cache.write(manifest.digest, body: manifest.body, mediaType: manifest.mediaType)
+                cache.write(manifest)
                 return (manifest.digest, FetchedManifest(manifest))
             } catch let error as RegistryError where error.kind == .notFound {
                 return nil
@@ -322,7 +322,7 @@ public struct InventoryLoader: Sendable {
             manifest = FetchedManifest(parsed)
         } else {
             let read = try await client.manifest(repository: repository, reference: digest.description)
-            cache.write(digest, body: read.body, mediaType: read.mediaType)
+            cache.write(read)
             manifest = FetchedManifest(read)
         }
         var record = manifest.record
@@ -352,7 +352,9 @@ public struct InventoryLoader: Sendable {
         else { return nil }
         if let cached = cache.readBody(descriptor.digest) { return try? ImageConfig(json: cached) }
         let data = try await client.blob(repository: repository, digest: descriptor.digest)
-        cache.write(descriptor.digest, body: data, mediaType: descriptor.mediaType)
+        // Without its type: a config is only read as bytes (`readBody`), and not creating the file
+        // saves what the manifests' `write` does.
+        cache.write(descriptor.digest, body: data, mediaType: nil)
         return try ImageConfig(json: data)
     }
 

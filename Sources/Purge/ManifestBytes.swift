@@ -13,8 +13,8 @@ struct ManifestBytes: Sendable {
         var result: [Digest: Result<Data, any Error>] = [:]
         var missing: [Digest] = []
         for digest in Set(digests) {
-            if let cached = cache.read(digest) {
-                result[digest] = .success(cached.body)
+            if let body = cache.readBody(digest) {
+                result[digest] = .success(body)
             } else {
                 missing.append(digest)
             }
@@ -23,7 +23,7 @@ struct ManifestBytes: Sendable {
         let cache = self.cache
         let fetched = await Concurrently.results(missing, window: max(1, missing.count)) { digest -> Data in
             let manifest = try await client.manifest(repository: repository, reference: digest.description)
-            cache.write(digest, body: manifest.body, mediaType: manifest.mediaType)
+            cache.write(manifest)
             return manifest.body
         }
         for (digest, answer) in zip(missing, fetched) { result[digest] = answer }

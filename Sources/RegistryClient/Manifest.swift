@@ -29,6 +29,10 @@ public struct Manifest: Sendable {
     public let subject: Descriptor?
     public let artifactType: String?
     public let annotations: [String: String]
+    /// Whether the body alone gives `mediaType` (its own `mediaType` field, or what its fields
+    /// imply): parsed again without a Content-Type it is the same manifest, so a copy of it needs no
+    /// note of its type beside it.
+    public let typeIsInBody: Bool
 
     /// Parses a manifest body. `contentType` is the response's Content-Type, which wins over the
     /// body's own `mediaType` field; both may be missing on older registries.
@@ -42,9 +46,10 @@ public struct Manifest: Sendable {
         }
         let declared = contentType.map(Self.stripParameters).flatMap { $0.isEmpty ? nil : $0 }
         var type = declared ?? document.mediaType ?? ""
-        if type.isEmpty || type == "application/json" || type == "text/plain" {
-            type = Self.inferType(document)
-        }
+        if Self.isVague(type) { type = Self.inferType(document) }
+        var own = document.mediaType ?? ""
+        if Self.isVague(own) { own = Self.inferType(document) }
+        typeIsInBody = own == type
         self.digest = digest
         self.body = body
         self.mediaType = MediaType.shared(type)
@@ -75,6 +80,11 @@ public struct Manifest: Sendable {
 
     private static func stripParameters(_ contentType: String) -> String {
         String(contentType.split(separator: ";", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A type that says nothing about the manifest (older registries send these).
+    private static func isVague(_ type: String) -> Bool {
+        type.isEmpty || type == "application/json" || type == "text/plain"
     }
 
     private static func inferType(_ document: ManifestDocument) -> String {

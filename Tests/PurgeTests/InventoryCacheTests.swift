@@ -110,6 +110,30 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
         #expect(folderMode == 0o700)
     }
 
+    @Test func aManifestsTypeIsStoredOnlyWhereItsBodyDoesNotSayIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = ContentCache(directory: directory)
+        let config = "sha256:" + String(repeating: "c", count: 64)
+        let bare = Data(#"{"schemaVersion":2,"config":{"mediaType":"x","digest":"\#(config)","size":1}}"#.utf8)
+        let declaring = Data(
+            #"{"schemaVersion":2,"mediaType":"\#(MediaType.dockerManifest)","config":{"mediaType":"x","digest":"\#(config)","size":1}}"#
+                .utf8)
+        for (body, contentType, stored) in [
+            (bare, MediaType.dockerManifest, MediaType.dockerManifest), (declaring, MediaType.dockerManifest, nil),
+        ] {
+            let digest = Digest.sha256(of: body)
+            let manifest = try Manifest(body: body, digest: digest, contentType: contentType)
+            cache.write(manifest)
+            let cached = try #require(cache.read(digest))
+            #expect(cached.body == body)
+            #expect(cached.mediaType == stored)
+            let again = try Manifest(body: cached.body, digest: digest, contentType: cached.mediaType)
+            #expect(again.mediaType == MediaType.dockerManifest)
+            #expect(again.kind == .image)
+        }
+    }
+
     @Test func aDamagedCacheEntryIsAMiss() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

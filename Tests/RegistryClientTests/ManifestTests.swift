@@ -135,6 +135,25 @@ struct ManifestTests {
         #expect(declared.mediaType == MediaType.ociManifest)
     }
 
+    @Test("the type is in the body where parsing the body alone gives it; reparsed, it is the same manifest")
+    func typeIsInBody() throws {
+        let noType = #"{"schemaVersion":2,"config":{"mediaType":"x","digest":"\#(Self.config)","size":1}}"#
+        let cases: [(text: String, contentType: String?, inBody: Bool)] = [
+            (Self.ociImage, MediaType.ociManifest, true),
+            (Self.ociImage, MediaType.ociManifest + "; charset=utf-8", true),
+            (Self.ociImage, nil, true), (Self.ociImage, "application/json", true),
+            (Self.dockerImage, MediaType.ociManifest, false), (noType, MediaType.dockerManifest, false),
+            (noType, nil, true), (noType, MediaType.ociManifest, true), (Self.schema1, nil, true),
+        ]
+        for (text, contentType, inBody) in cases {
+            let manifest = try parse(text, contentType: contentType)
+            #expect(manifest.typeIsInBody == inBody, "\(contentType ?? "no Content-Type"): \(text.prefix(40))")
+            let again = try parse(text, contentType: inBody ? nil : manifest.mediaType)
+            #expect(again.mediaType == manifest.mediaType)
+            #expect(again.kind == manifest.kind)
+        }
+    }
+
     @Test("without a usable Content-Type the kind is inferred from the body")
     func inferred() throws {
         let noType = """
