@@ -19,6 +19,13 @@ public struct ExecutionItem: Sendable, Equatable {
         /// Planned but not tried, because of an error that stopped its repository (re-check failed,
         /// permission denied, deletion disabled) or because the run was interrupted. Left undone.
         case notDone(reason: String)
+
+        /// A manifest or tag the registry no longer had when it was to go: gone as planned, by
+        /// another hand or by an earlier DELETE of this run whose answer was lost on the way back.
+        public static let alreadyGone = Outcome.skipped(reason: "already gone")
+
+        /// Whether the item is out of the registry now: deleted, or found gone.
+        public var isGone: Bool { self == .deleted || self == .alreadyGone }
     }
 
     public var repository: String

@@ -285,7 +285,7 @@ public struct PurgeExecutor: Sendable {
             return (.deleted, nil)
         case .failure(let error as RegistryError) where error.kind == .notFound:
             if let still = await stillThere(repository, reference: reference) { return (.failed(error: still), nil) }
-            return (.skipped(reason: "already gone"), nil)
+            return (.alreadyGone, nil)
         case .failure(let error as RegistryError) where error.kind == .moved:
             return (.skipped(reason: error.summary), nil)
         case .failure(let error):
@@ -421,9 +421,11 @@ private final class RepositoryRun: @unchecked Sendable {
     let events: (@Sendable (ExecutionEvent) -> Void)?
     private(set) var items: [ExecutionItem] = []
     private var settled: Set<ExecutionItem.Target> = []
-    /// Whether anything was deleted since the last re-check (which is then out of date).
+    /// Whether anything went since the last re-check (which is then out of date): deleted, or found
+    /// already gone — a DELETE whose answer was lost did delete, and its retry is told "not found".
     var deletedSinceCheck = false
-    /// Settled without being deleted: failed, skipped or not done.
+    /// Settled and still in the registry: failed, skipped (for a reason other than being gone) or
+    /// not done.
     private var notDeleted: Set<ExecutionItem.Target> = []
 
     init(plan: RepositoryPlan, events: (@Sendable (ExecutionEvent) -> Void)?) {
@@ -433,14 +435,14 @@ private final class RepositoryRun: @unchecked Sendable {
 
     func record(_ target: ExecutionItem.Target, _ outcome: ExecutionItem.Outcome) {
         guard settled.insert(target).inserted else { return }
-        if outcome == .deleted { deletedSinceCheck = true } else { notDeleted.insert(target) }
+        if outcome.isGone { deletedSinceCheck = true } else { notDeleted.insert(target) }
         let item = ExecutionItem(repository: plan.name, target: target, outcome: outcome)
         items.append(item)
         events?(.item(item))
     }
 
     /// The plan without what is settled already, for the next phase's re-check. A referrer tag
-    /// whose manifest was not deleted is no longer going: it survives, and holds its subject.
+    /// whose manifest is still there is no longer going: it survives, and holds its subject.
     func remainingPlan(_ repository: RepositoryInventory) -> RepositoryPlan {
         var remaining = plan
         remaining.referrerTagsDeleted = plan.referrerTagsDeleted.filter { tag in

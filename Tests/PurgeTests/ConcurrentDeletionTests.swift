@@ -83,6 +83,27 @@ private final class RepositoryWatcher: HTTPTransport, @unchecked Sendable {
     }
 }
 
+/// Sends each DELETE of `digests` twice and answers with the second reply: the first did delete,
+/// and its answer was lost on the way back (a reset after the registry acted), so the client's
+/// retry is told "not found".
+private final class LostAnswers: HTTPTransport, @unchecked Sendable {
+    let inner: any HTTPTransport
+    let digests: Set<String>
+
+    init(inner: any HTTPTransport, digests: Set<String>) {
+        self.inner = inner
+        self.digests = digests
+    }
+
+    func send(_ request: HTTPRequestData) async throws(RegistryError) -> HTTPResponseData {
+        let last = String(request.url.path.split(separator: "/").last ?? "")
+        guard request.method == "DELETE", digests.contains(last) else { return try await inner.send(request) }
+        let first = try await inner.send(request)
+        guard first.status == 202 else { return first }
+        return try await inner.send(request)
+    }
+}
+
 @Suite("Concurrent deletion")
 struct ConcurrentDeletionTests {
     @Test("phases keep their order, deletions overlap within a phase, and each is journaled before it is sent")
@@ -214,6 +235,51 @@ struct ConcurrentDeletionTests {
                 #expect(Set(heads.map(\.reference)).count == tagCount, "\(name): a tag resolved twice")
             }
             let left = try await registry.withClient { client in try await client.tags(repository: "beta") }
+            #expect(left.isEmpty)
+        }
+    }
+
+    @Test("a referrer whose DELETE was answered 'not found' after it went does not hold back its subject")
+    func lostAnswerOfAReferrersDelete() async throws {
+        try await TestRegistry.with(.none) { registry in
+            var signatures = Set<String>()
+            var subjects: [String] = []
+            try await registry.withClient { client in
+                let pusher = FixturePusher(client: client)
+                for number in 0..<3 {
+                    let image = try await pusher.pushImage(
+                        repository: "app", tags: ["v\(number)"],
+                        spec: ImageSpec(seed: "lost-\(number)", created: DemoSeed.day(2023, 1, 1)))
+                    subjects.append(image.digest.description)
+                    let signature = try await pusher.pushReferrer(
+                        repository: "app", subject: image, style: .cosignTag(suffix: "sig"))
+                    signatures.insert(signature.digest.description)
+                }
+            }
+            let (plan, inventory) = try await LivePurge(registry: registry).plan(
+                ["app"], filters: ["app:.*"], untagged: true)
+            let journalPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "journal-\(UUID().uuidString).jsonl"
+            ).path
+            defer { try? FileManager.default.removeItem(atPath: journalPath) }
+            let result = try await AsyncHTTPTransport.withTransport { transport in
+                let client = RegistryClient(
+                    endpoint: registry.endpoint, transport: LostAnswers(inner: transport, digests: signatures))
+                let executor = PurgeExecutor(client: client, journal: try Journal(path: journalPath))
+                return await executor.execute(plan: plan, inventory: inventory)
+            }
+            #expect(result.succeeded, "\(result.leftUndone)")
+            let outcomes = Dictionary(uniqueKeysWithValues: result.items.map { ($0.target, $0.outcome) })
+            for signature in signatures {
+                let digest = try #require(Digest(signature))
+                #expect(outcomes[.manifest(digest)] == .alreadyGone)
+            }
+            // Their tags went with them: the re-check before the images sees that, and the images go.
+            for subject in subjects {
+                let digest = try #require(Digest(subject))
+                #expect(outcomes[.manifest(digest)] == .deleted, "\(String(describing: outcomes[.manifest(digest)]))")
+            }
+            let left = try await registry.withClient { client in try await client.tags(repository: "app") }
             #expect(left.isEmpty)
         }
     }
