@@ -352,8 +352,8 @@ public struct InventoryLoader: Sendable {
         else { return nil }
         if let cached = cache.readBody(descriptor.digest) { return try? ImageConfig(json: cached) }
         let data = try await client.blob(repository: repository, digest: descriptor.digest)
-        // Without its type: a config is only read as bytes (`readBody`), and not creating the file
-        // saves what the manifests' `write` does.
+        // Without its type: a config is only read as bytes (`readBody`), and a cache file not
+        // created is the cold load's largest saving (see `ContentCache.write(_:)`).
         cache.write(descriptor.digest, body: data, mediaType: nil)
         return try ImageConfig(json: data)
     }

@@ -139,9 +139,11 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     /// The SHA-512 digest of `data`.
     public static func sha512<D: DataProtocol>(of data: D) -> Digest {
-        let hex = SHA512.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        var digits = hex
-        return Digest(key: digits.withUTF8 { word($0, 0) }, rest: .other(algorithm: "sha512", hex: hex))
+        let hash = SHA512.hash(data: data)
+        // The key is the first 16 hex digits: the first 8 bytes, big-endian.
+        let key = hash.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Digest(
+            key: key, rest: .other(algorithm: "sha512", hex: hash.map { String(format: "%02x", $0) }.joined()))
     }
 
     /// Whether this digest's algorithm is one regsweep can verify (the spec's `sha256` and `sha512`).

@@ -45,10 +45,10 @@ public struct Manifest: Sendable {
                 .invalidResponse, "the manifest \(digest) is not valid JSON (\(Self.summary(of: error)))")
         }
         let declared = contentType.map(Self.stripParameters).flatMap { $0.isEmpty ? nil : $0 }
-        var type = declared ?? document.mediaType ?? ""
-        if Self.isVague(type) { type = Self.inferType(document) }
-        var own = document.mediaType ?? ""
-        if Self.isVague(own) { own = Self.inferType(document) }
+        // What the body alone says; a vague Content-Type defers to the fields, not to the body's
+        // own `mediaType`.
+        let own = Self.isVague(document.mediaType ?? "") ? Self.inferType(document) : document.mediaType ?? ""
+        let type = declared.map { Self.isVague($0) ? Self.inferType(document) : $0 } ?? own
         typeIsInBody = own == type
         self.digest = digest
         self.body = body
